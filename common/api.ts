@@ -1,0 +1,126 @@
+/**
+ * Shapes of the JSON API as the web sees them. The server's zod response schemas produce exactly these;
+ * keep the two in step (the server's schemas are typed against these interfaces).
+ */
+import type { Role } from './roles.js';
+import type { DepartmentKind, DepartmentLevel, UnitGeometry, UnitKind, UnitLevel } from './territory.js';
+
+/** Every error answer: a stable code, the message in the request's language, and both languages. */
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    messages: { 'zh-CN': string; en: string };
+    fields?: { path: string; reason: string }[];
+    requestId?: string;
+  };
+}
+
+export interface UnitRef {
+  id: string;
+  code: string;
+  name: string;
+  level: UnitLevel;
+}
+
+export interface DepartmentRef {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface GrantView {
+  id: string;
+  role: Role;
+  unit: UnitRef;
+  department: DepartmentRef | null;
+}
+
+/** What the signed-in person may do anywhere in their scope; the web shows menus from it. */
+export interface SessionAbilities {
+  readTerritory: boolean;
+  manageTerritory: boolean;
+  readDepartments: boolean;
+  manageDepartments: boolean;
+  readAccounts: boolean;
+  manageAccounts: boolean;
+  readAudit: boolean;
+}
+
+export interface SessionView {
+  account: {
+    id: string;
+    username: string;
+    displayName: string;
+    kind: 'staff';
+    mustChangePassword: boolean;
+    grants: GrantView[];
+  };
+  csrfToken: string;
+  abilities: SessionAbilities;
+  expiresAt: string;
+}
+
+export interface UnitAbilities {
+  update: boolean;
+  createChild: boolean;
+  import: boolean;
+}
+
+export interface UnitView extends UnitRef {
+  kind: UnitKind;
+  district: string;
+  parentId: string | null;
+  path: string;
+  childCount: number;
+  hasGeometry: boolean;
+  abilities: UnitAbilities;
+}
+
+export interface UnitDetailView extends UnitView {
+  ancestors: UnitRef[];
+  geometry: UnitGeometry | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UnitFeatureCollection {
+  type: 'FeatureCollection';
+  features: {
+    type: 'Feature';
+    id: string;
+    geometry: UnitGeometry;
+    properties: { id: string; code: string; name: string; level: UnitLevel; parentId: string | null };
+  }[];
+}
+
+export interface DepartmentView extends DepartmentRef {
+  kind: DepartmentKind;
+  level: DepartmentLevel;
+  servesUnit: UnitRef;
+  deployedTo: UnitRef | null;
+  abilities: { update: boolean };
+}
+
+export interface AccountView {
+  id: string;
+  username: string;
+  displayName: string;
+  phone: string | null;
+  disabled: boolean;
+  lockedUntil: string | null;
+  grants: GrantView[];
+  createdAt: string;
+  abilities: { update: boolean; grant: boolean; resetPassword: boolean };
+}
+
+export interface ListResponse<T> {
+  items: T[];
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  database: { ok: boolean; latencyMs: number | null };
+  jobs: { ok: boolean; detail: string };
+  version: string;
+}

@@ -1,0 +1,89 @@
+/**
+ * The one catalogue of coded errors: HTTP status and the message in zh-CN and English.
+ * Server code throws `AppError(code)`; the web may switch on `code`.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: {
+    status: 400,
+    zh: '提交的内容有误，请检查标出的字段',
+    en: 'The request is invalid; see the fields',
+  },
+  MALFORMED_JSON: { status: 400, zh: '请求内容不是有效的 JSON', en: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
+  NOT_FOUND: { status: 404, zh: '未找到该记录，或您无权查看', en: 'Not found, or not within your scope' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '不支持此请求方法', en: 'Method not allowed' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please sign in' },
+  SESSION_EXPIRED: { status: 401, zh: '登录已过期，请重新登录', en: 'Your session has expired; please sign in again' },
+  INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    zh: '登录失败次数过多，账号已暂时锁定，请稍后再试',
+    en: 'Too many failed sign-ins; the account is locked for a while',
+  },
+  ACCOUNT_DISABLED: { status: 403, zh: '账号已停用', en: 'This account is disabled' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; please wait and try again' },
+  CSRF_INVALID: {
+    status: 403,
+    zh: '安全校验失败，请刷新页面后重试',
+    en: 'Security check failed (CSRF); reload the page and try again',
+  },
+  FORBIDDEN: { status: 403, zh: '您没有执行此操作的权限', en: 'You are not allowed to do this' },
+  PASSWORD_WEAK: {
+    status: 422,
+    zh: '新密码至少 10 位，且须同时包含字母和数字',
+    en: 'The new password needs at least 10 characters with letters and digits',
+  },
+  PASSWORD_REUSED: {
+    status: 422,
+    zh: '新密码不能与当前密码相同',
+    en: 'The new password must differ from the current one',
+  },
+  UNIT_CODE_INVALID: { status: 422, zh: '区划代码格式不正确', en: 'The division code is not valid' },
+  UNIT_CODE_DUPLICATE: { status: 409, zh: '区划代码已存在', en: 'A unit with this code already exists' },
+  UNIT_PARENT_INVALID: {
+    status: 422,
+    zh: '上级单位不存在或与代码不符',
+    en: 'The parent unit does not exist or does not match the code',
+  },
+  UNIT_GEOMETRY_INVALID: { status: 422, zh: '边界图形无效', en: 'The boundary geometry is invalid' },
+  UNIT_OUTSIDE_PARENT: { status: 422, zh: '边界超出上级单位范围', en: 'The boundary lies outside the parent unit' },
+  UNIT_OVERLAP: {
+    status: 422,
+    zh: '单元网格与同一社区内的其他网格重叠',
+    en: 'The unit grid overlaps another grid of the same community',
+  },
+  UNIT_HAS_CHILDREN: { status: 409, zh: '该单位下仍有下级单位', en: 'The unit still has children' },
+  IMPORT_INVALID: {
+    status: 422,
+    zh: '导入文件有错误，未导入任何内容',
+    en: 'The import file has errors; nothing was imported',
+  },
+  IMPORT_FORMAT: {
+    status: 415,
+    zh: '无法识别的导入文件，请使用 GeoJSON 或 XLSX',
+    en: 'Unrecognised import file; use GeoJSON or XLSX',
+  },
+  DEPARTMENT_CODE_DUPLICATE: { status: 409, zh: '部门代码已存在', en: 'A department with this code already exists' },
+  USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'This username is taken' },
+  GRANT_OUTSIDE_SCOPE: {
+    status: 403,
+    zh: '不能授予超出您本人权限范围的角色或辖区',
+    en: 'You cannot grant a role or scope beyond your own',
+  },
+  GRANT_DEPARTMENT_REQUIRED: {
+    status: 422,
+    zh: '部门处置人员必须指定所属部门（其他角色不可指定部门）',
+    en: 'A department handler needs a department (other roles take none)',
+  },
+  GRANT_DUPLICATE: { status: 409, zh: '该授权已存在', en: 'This grant already exists' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    zh: '数据库暂时不可用，请稍后再试',
+    en: 'The database is unavailable; please try again shortly',
+  },
+  INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;

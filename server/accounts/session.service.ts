@@ -1,0 +1,106 @@
+/**
+ * Sessions: a random token in an httpOnly cookie, stored as its SHA-256; a CSRF token per session.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db, Trx } from '../db/database.js';
+import { type Actor, loadGrants } from './actor.js';
+
+export const SESSION_COOKIE = 'gridloop_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** Opens a session for a staff member or resident. */
+export async function createSession(
+  trx: Trx | Db,
+  subject: { kind: 'staff'; accountId: string } | { kind: 'resident'; residentId: string },
+  meta: { ip?: string; userAgent?: string | undefined; hours: number },
+): Promise<NewSession> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + meta.hours * 3_600_000);
+  await trx
+    .insertInto('session')
+    .values({
+      id: digest(token),
+      kind: subject.kind,
+      accountId: subject.kind === 'staff' ? subject.accountId : null,
+      residentId: subject.kind === 'resident' ? subject.residentId : null,
+      csrfToken,
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      expiresAt,
+    })
+    .execute();
+  return { token, csrfToken, expiresAt };
+}
+
+export async function destroySession(trx: Trx | Db, token: string): Promise<void> {
+  await trx.deleteFrom('session').where('id', '=', digest(token)).execute();
+}
+
+export interface ResolvedSession {
+  sessionId: string;
+  csrfToken: string;
+  expiresAt: Date;
+  actor: Actor;
+}
+
+/** Looks up a live session and its actor; undefined for unknown, expired or disabled. */
+export async function resolveSession(db: Db, token: string): Promise<ResolvedSession | undefined> {
+  const session = await db
+    .selectFrom('session')
+    .selectAll()
+    .where('id', '=', digest(token))
+    .where('expiresAt', '>', new Date())
+    .executeTakeFirst();
+  if (!session) return undefined;
+  const base = { sessionId: session.id, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt) };
+  if (session.kind === 'staff' && session.accountId) {
+    const account = await db
+      .selectFrom('account')
+      .select(['id', 'username', 'displayName', 'disabled', 'mustChangePassword'])
+      .where('id', '=', session.accountId)
+      .executeTakeFirst();
+    if (!account || account.disabled) return undefined;
+    const grants = await loadGrants(db, account.id);
+    return {
+      ...base,
+      actor: {
+        kind: 'staff',
+        id: account.id,
+        username: account.username,
+        displayName: account.displayName,
+        mustChangePassword: account.mustChangePassword,
+        grants,
+      },
+    };
+  }
+  if (session.kind === 'resident' && session.residentId) {
+    const resident = await db
+      .selectFrom('resident')
+      .select(['id', 'phone', 'displayName', 'disabled'])
+      .where('id', '=', session.residentId)
+      .executeTakeFirst();
+    if (!resident || resident.disabled) return undefined;
+    return {
+      ...base,
+      actor: { kind: 'resident', id: resident.id, phone: resident.phone, displayName: resident.displayName },
+    };
+  }
+  return undefined;
+}
+
+/** Constant-time comparison of the CSRF header with the session's token. */
+export function csrfMatches(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,104 @@
+/**
+ * build(options) → a Fastify instance with every plugin and route, never listening: `serve` listens,
+ * tests use `app.inject()`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { accountRoutes } from './accounts/account.routes.js';
+import { sessionPlugin } from './accounts/session.plugin.js';
+import { sessionRoutes } from './accounts/session.routes.js';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import { departmentRoutes } from './departments/department.routes.js';
+import { installErrorHandler, send } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
+import type { JobQueue } from './jobs/queue.js';
+import { unitRoutes } from './territory/unit.routes.js';
+import { VERSION } from './version.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    jobs: JobQueue | null;
+  }
+}
+
+export interface BuildOptions {
+  db: Db;
+  config: Config;
+  /** The job queue; null in tests that do not need it (health then reports jobs as not running). */
+  jobs?: JobQueue | null;
+  /** Directory of the built web application; served at / when it exists. */
+  webDir?: string | undefined;
+  /** pino options; false silences logs (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: options.config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+    },
+    bodyLimit: options.config.bodyLimitBytes,
+    trustProxy: options.config.production,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    ajv: undefined,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('db', options.db);
+  app.decorate('config', options.config);
+  app.decorate('jobs', options.jobs ?? null);
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gridloop 网格闭环 API',
+        description:
+          '网格化基层治理平台接口。Errors answer `{ error: { code, message, messages: { zh-CN, en }, fields } }`. ' +
+          'Cookie sessions must send the `X-CSRF-Token` header (from GET /api/session) on every write.',
+        version: VERSION,
+      },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'gridloop_session' } },
+      },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(sessionPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(sessionRoutes);
+  await app.register(unitRoutes);
+  await app.register(departmentRoutes);
+  await app.register(accountRoutes);
+
+  const webDir = options.webDir;
+  const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    // The web app routes in the browser: unknown non-API pages get its index page.
+    const page = request.method === 'GET' && !/^\/(api|open311)(\/|$)/.test(request.url);
+    if (hasWeb && page) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    return send(reply, request, 'ROUTE_NOT_FOUND');
+  });
+  return app;
+}

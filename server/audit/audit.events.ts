@@ -1,0 +1,49 @@
+/**
+ * Every audited action is one typed event (DESIGN rule 7). The union is checked when a row is
+ * written, so no `details: any` rows reach the log.
+ */
+import { z } from 'zod';
+
+const grant = z.object({ role: z.string(), unit: z.string(), department: z.string().nullable() });
+
+export const ZAuditEvent = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('session.signed_in'), data: z.object({ kind: z.enum(['staff', 'resident']) }) }),
+  z.object({
+    action: z.literal('session.sign_in_failed'),
+    data: z.object({ login: z.string(), reason: z.enum(['unknown_login', 'wrong_password', 'locked', 'disabled']) }),
+  }),
+  z.object({ action: z.literal('session.signed_out'), data: z.object({}) }),
+  z.object({ action: z.literal('account.password_changed'), data: z.object({ by: z.enum(['self', 'admin', 'cli']) }) }),
+  z.object({
+    action: z.literal('account.created'),
+    data: z.object({ username: z.string(), grants: z.array(grant) }),
+  }),
+  z.object({ action: z.literal('account.updated'), data: z.object({ changes: z.array(z.string()) }) }),
+  z.object({ action: z.literal('account.granted'), data: grant }),
+  z.object({ action: z.literal('account.revoked'), data: grant }),
+  z.object({ action: z.literal('resident.created'), data: z.object({ phone: z.string() }) }),
+  z.object({
+    action: z.literal('unit.created'),
+    data: z.object({ code: z.string(), name: z.string(), level: z.string() }),
+  }),
+  z.object({ action: z.literal('unit.updated'), data: z.object({ code: z.string(), changes: z.array(z.string()) }) }),
+  z.object({
+    action: z.literal('units.imported'),
+    data: z.object({ source: z.string(), created: z.number(), updated: z.number() }),
+  }),
+  z.object({
+    action: z.literal('department.created'),
+    data: z.object({ code: z.string(), name: z.string(), kind: z.string() }),
+  }),
+  z.object({
+    action: z.literal('department.updated'),
+    data: z.object({ code: z.string(), changes: z.array(z.string()) }),
+  }),
+  z.object({
+    action: z.literal('access.denied'),
+    data: z.object({ method: z.string(), route: z.string(), reason: z.enum(['out_of_scope', 'forbidden']) }),
+  }),
+]);
+
+export type AuditEvent = z.infer<typeof ZAuditEvent>;
+export type AuditAction = AuditEvent['action'];

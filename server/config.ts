@@ -1,0 +1,37 @@
+/**
+ * Settings from the environment, read once. Defaults serve one subdistrict on a laptop.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** When set, Gridloop uses this PostgreSQL and starts none of its own. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  production: boolean;
+  logLevel: string;
+  sessionHours: number;
+  /** Failed sign-ins before an account is locked, and for how long (minutes, doubling each time). */
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  bodyLimitBytes: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.GRIDLOOP_DATA_DIR ?? 'data'),
+    production: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    sessionHours: Number(env.GRIDLOOP_SESSION_HOURS ?? 12),
+    lockoutThreshold: Number(env.GRIDLOOP_LOCKOUT_THRESHOLD ?? 5),
+    lockoutMinutes: Number(env.GRIDLOOP_LOCKOUT_MINUTES ?? 15),
+    bodyLimitBytes: Number(env.GRIDLOOP_BODY_LIMIT ?? 10 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The Kysely instance over a pg pool. One per process (tests make one per database).
+ */
+import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+
+// bigint (int8) columns: audit ids and counts. Keep them as strings where they may exceed 2^53,
+// but counts (from count(*)) are parsed as numbers by the queries that need them.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export interface DbOptions {
+  connectionString: string;
+  max?: number;
+  /** Called when a pooled connection errors outside a query (for example the server was killed). */
+  onPoolError?: (error: Error) => void;
+}
+
+/** Opens a pool and wraps it in Kysely. */
+export function createDb(options: DbOptions): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    application_name: 'gridloop',
+  });
+  pool.on('error', (error) => options.onPoolError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return { db, pool };
+}

@@ -1,0 +1,99 @@
+/**
+ * Turns every failure into the catalogue's coded JSON answer. Never a stack trace, never SQL:
+ * unknown errors are logged with the request id and answered with INTERNAL.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ApiErrorBody } from '../../common/api.js';
+import { ERRORS, type ErrorCode } from '../../common/errors.js';
+import { AppError, type FieldProblem } from './app-error.js';
+
+/** The request's language: English when Accept-Language prefers it, Chinese otherwise. */
+export function prefersEnglish(request: FastifyRequest): boolean {
+  const header = request.headers['accept-language'];
+  return typeof header === 'string' && /^\s*en\b/i.test(header);
+}
+
+export function errorBody(
+  request: FastifyRequest,
+  code: ErrorCode,
+  fields?: FieldProblem[],
+  details?: Record<string, unknown>,
+): ApiErrorBody {
+  const entry = ERRORS[code];
+  return {
+    error: {
+      code,
+      message: prefersEnglish(request) ? entry.en : entry.zh,
+      messages: { 'zh-CN': entry.zh, en: entry.en },
+      ...(fields?.length ? { fields } : {}),
+      ...(details ? details : {}),
+      requestId: String(request.id),
+    },
+  };
+}
+
+function validationFields(error: FastifyError): FieldProblem[] {
+  const context = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((issue) => {
+    const raw = issue as { instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } };
+    const segments = raw.params?.issue?.path ?? raw.instancePath?.split('/').filter(Boolean) ?? [];
+    return { path: [context, ...segments.map(String)].join('.'), reason: raw.message ?? 'invalid' };
+  });
+}
+
+function isDatabaseDown(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === '57P01' ||
+    code === '57P03' ||
+    (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message))
+  );
+}
+
+export function send(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ErrorCode,
+  fields?: FieldProblem[],
+  details?: Record<string, unknown>,
+) {
+  return reply
+    .status(ERRORS[code].status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(request, code, fields, details));
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return send(reply, request, error.code, error.fields, error.details);
+    if (hasZodFastifySchemaValidationErrors(error))
+      return send(reply, request, 'VALIDATION_FAILED', validationFields(error));
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return send(reply, request, 'MALFORMED_JSON');
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return send(reply, request, 'PAYLOAD_TOO_LARGE');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return send(reply, request, 'UNSUPPORTED_MEDIA_TYPE');
+      case 'FST_ERR_VALIDATION':
+        return send(reply, request, 'VALIDATION_FAILED', validationFields(error));
+    }
+    if (error.statusCode === 429) return send(reply, request, 'RATE_LIMITED');
+    if (error instanceof SyntaxError && error.statusCode === 400) return send(reply, request, 'MALFORMED_JSON');
+    if (isDatabaseDown(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      return send(reply, request, 'DATABASE_UNAVAILABLE');
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      request.log.info({ err: error }, 'client error');
+      return send(reply, request, 'VALIDATION_FAILED', [{ path: 'request', reason: error.message }]);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, request, 'INTERNAL');
+  });
+}

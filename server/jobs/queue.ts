@@ -1,0 +1,57 @@
+/**
+ * The job queue (pg-boss, in the same database) and the in-process timers that need no queue:
+ * the audit sealer runs every few seconds under an advisory lock, so any number of processes may
+ * run it. Later issues declare their jobs here (notifications, webhooks, deadline sweeps).
+ */
+import PgBoss from 'pg-boss';
+import { sealAudit } from '../audit/audit.chain.js';
+import type { Db } from '../db/database.js';
+
+export interface JobQueue {
+  boss: PgBoss;
+  health(): Promise<{ ok: boolean; detail: string }>;
+  stop(): Promise<void>;
+}
+
+export interface QueueOptions {
+  connectionString: string;
+  db: Db;
+  log: { error: (obj: unknown, msg: string) => void; info: (obj: unknown, msg?: string) => void };
+  sealEveryMs?: number;
+}
+
+export async function startJobQueue(options: QueueOptions): Promise<JobQueue> {
+  const boss = new PgBoss({ connectionString: options.connectionString, schema: 'pgboss', max: 4 });
+  boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
+  await boss.start();
+
+  let sealing = false;
+  const timer = setInterval(async () => {
+    if (sealing) return;
+    sealing = true;
+    try {
+      await sealAudit(options.db);
+    } catch (error) {
+      options.log.error({ err: error }, 'audit sealing failed; will retry');
+    } finally {
+      sealing = false;
+    }
+  }, options.sealEveryMs ?? 2_000);
+  timer.unref();
+
+  return {
+    boss,
+    async health() {
+      try {
+        await boss.getQueues();
+        return { ok: true, detail: 'pg-boss running' };
+      } catch (error) {
+        return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      }
+    },
+    async stop() {
+      clearInterval(timer);
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The `gridloop` command: serve | migrate | seed | import | user | audit | build-web | bench.
+ */
+import { parseArgs } from 'node:util';
+import { auditCommand, importUnitsCommand, migrateCommand, seedCommand, userCommand } from './cli/commands.js';
+import { CliError } from './cli/output.js';
+import { ensureWebBuilt, serve } from './cli/serve.js';
+import { loadConfig } from './config.js';
+
+const HELP: Record<string, string> = {
+  main: `网格闭环 Gridloop — 网格化基层治理平台 / community-level urban governance
+
+用法 Usage: gridloop <command> [options]
+
+  serve                     启动服务（默认使用 ./data/pg 中的内置数据库）/ start the server
+  migrate                   迁移数据库结构 / migrate the database
+  seed --demo               写入演示街道 / seed the demo subdistrict
+  import units <file>       从 GeoJSON 或 XLSX 导入区划与网格 / import units
+  user add|passwd|grant     管理工作人员账号 / manage staff accounts
+  audit verify|seal         校验或封存审计链 / verify or seal the audit chain
+  build-web                 构建前端 / build the web application
+  bench [placement]         性能测试 / benchmarks
+
+环境变量 Environment: PORT (3000), DATABASE_URL (use this PostgreSQL instead of the embedded one),
+GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies).
+Run gridloop <command> --help for details.`,
+  serve: `gridloop serve [--port N] [--skip-web]
+  Starts PostgreSQL (embedded in ./data/pg unless DATABASE_URL is set), migrates, seeds the demo
+  subdistrict into an empty database, builds the web application if needed, and serves everything
+  at http://localhost:3000. Ctrl-C stops the server and the database cleanly.`,
+  migrate: 'gridloop migrate\n  Migrates the database to the latest version.',
+  seed: 'gridloop seed --demo\n  Writes the demo subdistrict (territory, departments, one account per role) unless it exists.',
+  import: `gridloop import units <file.geojson|file.json|file.xlsx> [--update]
+  Imports units (districts, subdistricts, committees, grids) with their boundaries, all or nothing.
+  Each feature / row needs code (编码) and name (名称); level (层级), kind (类型), parentCode (上级编码)
+  are optional; XLSX boundaries go in a 边界 / geometry column as GeoJSON. Codes are padded statistical
+  division codes (12 digits; grids 15). --update changes units whose code already exists.`,
+  user: `gridloop user add <username> --role <role> --unit <code> [--department <code>] [--name 姓名] [--phone 1xxxxxxxxxx] [--password P]
+gridloop user passwd <username> [--password P]
+gridloop user grant <username> --role <role> --unit <code> [--department <code>]
+  Roles: admin, leader, supervisor, dispatcher, handler (needs --department), committee_staff, grid_worker.
+  Without --password a random one is printed and must be changed at first sign-in.`,
+  audit:
+    'gridloop audit verify | seal\n  verify: recompute the hash chain and report the first altered or deleted row (exit 3).\n  seal: chain rows not yet sealed.',
+  'build-web': 'gridloop build-web\n  Builds the web application into web/dist.',
+  bench: 'gridloop bench [placement]\n  Runs the benchmarks (see docs/benchmarks.md).',
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      demo: { type: 'boolean' },
+      update: { type: 'boolean' },
+      port: { type: 'string' },
+      'skip-web': { type: 'boolean' },
+      name: { type: 'string' },
+      phone: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      unit: { type: 'string' },
+      department: { type: 'string' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || (values.help && !command)) {
+    console.log(HELP.main);
+    return;
+  }
+  if (values.help) {
+    console.log(HELP[command] ?? HELP.main);
+    return;
+  }
+  const config = loadConfig({ ...process.env, ...(values.port ? { PORT: values.port } : {}) });
+  switch (command) {
+    case 'serve':
+      return serve(config, { skipWeb: values['skip-web'] ?? false });
+    case 'migrate':
+      return migrateCommand(config);
+    case 'seed':
+      return seedCommand(config, values.demo ?? false);
+    case 'import': {
+      const file = rest[1];
+      if (rest[0] !== 'units' || !file) throw new CliError(HELP.import ?? '', 2);
+      return importUnitsCommand(config, file, values.update ?? false);
+    }
+    case 'user':
+      return userCommand(config, rest[0], rest[1], values);
+    case 'audit':
+      return auditCommand(config, rest[0]);
+    case 'build-web':
+      return ensureWebBuilt((l) => console.log(l), true);
+    case 'bench': {
+      const { runBench } = await import('../bench/run.js');
+      return runBench(rest[0]);
+    }
+    default:
+      throw new CliError(`未知命令 unknown command: ${command}\n\n${HELP.main}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError) {
+    if (error.message) console.error(error.message);
+    process.exit(error.exitCode);
+  }
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${error.message}\n\n${HELP.main}`);
+    process.exit(2);
+  }
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+/**
+ * Writes the demo subdistrict into a database: its territory through the same import pipeline as
+ * any file (so the demo's polygons pass the same checks), then departments, staff and residents.
+ * Idempotent: a database that already has the demo subdistrict is left as it is.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import { SYSTEM_ACTOR } from '../accounts/actor.js';
+import { createAccount } from '../accounts/commands/create-account.js';
+import { hashPassword } from '../accounts/password.js';
+import { writeAudit } from '../audit/audit.writer.js';
+import type { Db } from '../db/database.js';
+import { createDepartment } from '../departments/commands/save-department.js';
+import { importUnits } from '../territory/commands/import-units.js';
+import { type DemoData, generateDemo } from './demo-data.js';
+
+const audit = { actor: SYSTEM_ACTOR };
+
+export interface SeedResult {
+  seeded: boolean;
+  demo: DemoData;
+}
+
+export async function seedDemo(db: Db, seed?: number): Promise<SeedResult> {
+  const demo = generateDemo(seed);
+  const subdistrict = demo.units.find((u) => u.level === 'subdistrict');
+  if (!subdistrict) throw new Error('the demo generator produced no subdistrict');
+  const exists = await db.selectFrom('unit').select('id').where('code', '=', subdistrict.code).executeTakeFirst();
+  if (exists) return { seeded: false, demo };
+
+  // Units above the demo may already exist (another import): update mode keeps them.
+  await importUnits(db, audit, {
+    source: 'demo',
+    allowUpdate: true,
+    rows: demo.units.map((u, i) => ({
+      ref: `demo unit ${i + 1}`,
+      code: u.code,
+      name: u.name,
+      level: u.level,
+      kind: u.kind,
+      parentCode: u.parentCode ?? undefined,
+      geometry: u.geometry ?? undefined,
+    })),
+  });
+
+  await db.transaction().execute(async (trx) => {
+    const units = new Map(
+      (
+        await trx
+          .selectFrom('unit')
+          .select(['id', 'code', 'path', 'district'])
+          .where(
+            'code',
+            'in',
+            demo.units.map((u) => u.code),
+          )
+          .execute()
+      ).map((u) => [u.code, u]),
+    );
+    const unit = (code: string) => {
+      const found = units.get(code);
+      if (!found) throw new Error(`demo refers to unknown unit ${code}`);
+      return found;
+    };
+    const departments = new Map<string, { id: string; code: string }>();
+    for (const d of demo.departments) {
+      const id = await createDepartment(trx, audit, {
+        code: d.code,
+        name: d.name,
+        kind: d.kind,
+        level: d.level,
+        servesUnit: unit(d.servesUnitCode),
+        deployedToUnitId: d.deployedToUnitCode ? unit(d.deployedToUnitCode).id : null,
+      });
+      departments.set(d.code, { id, code: d.code });
+    }
+    for (const a of demo.accounts) {
+      await createAccount(trx, audit, {
+        username: a.username,
+        displayName: a.displayName,
+        phone: a.phone,
+        password: a.password,
+        mustChangePassword: false,
+        grants: a.grants.map((g) => {
+          const department = g.departmentCode ? departments.get(g.departmentCode) : null;
+          if (g.departmentCode && !department) throw new Error(`demo refers to unknown department ${g.departmentCode}`);
+          return {
+            role: g.role,
+            unit: { ...unit(g.unitCode), code: g.unitCode },
+            department: department ?? null,
+            grantedBy: null,
+          };
+        }),
+      });
+    }
+    for (const r of demo.residents) {
+      const id = uuidv7();
+      await trx
+        .insertInto('resident')
+        .values({
+          id,
+          phone: r.phone,
+          displayName: r.displayName,
+          passwordHash: await hashPassword(r.password),
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .execute();
+      await writeAudit(trx, audit, { action: 'resident.created', data: { phone: r.phone } }, { type: 'resident', id });
+    }
+  });
+  return { seeded: true, demo };
+}
