@@ -44,9 +44,12 @@ describe('audit chain', () => {
     const before = await verifyAudit(db);
     expect(before).toMatchObject({ ok: true, unsealed: 5, sealed: 0 });
     expect(await sealAll(db)).toBe(5);
-    await writeSome(3);
-    expect(await sealAll(db)).toBe(3);
-    expect(await verifyAudit(db)).toMatchObject({ ok: true, sealed: 8, unsealed: 0 });
+    // Past ten rows, so that any text ordering of seq ('10' < '2') would show.
+    await writeSome(23);
+    expect(await sealAll(db)).toBe(23);
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, sealed: 28, unsealed: 0 });
+    const seqs = (await db.selectFrom('auditLog').select('seq').orderBy('id').execute()).map((r) => Number(r.seq));
+    expect(seqs).toEqual(Array.from({ length: 28 }, (_, i) => i + 1));
   });
 
   it('refuses updates and deletes through the trigger', async () => {

@@ -62,8 +62,9 @@ describe('gridloop command', () => {
     writeFileSync(bad, JSON.stringify(collection(broken)));
     const failed = gridloop('import', 'units', bad);
     expect(failed.code).toBe(1);
-    expect(failed.err).toMatch(/feature 6.*code.*编码格式不正确/);
-    expect(failed.err).toMatch(/feature 7 \[310104090001002\]|feature 6 \[310104090001002\]/);
+    expect(failed.err).toContain('2 problem(s)');
+    expect(failed.err).toMatch(/feature 7 \[12345\] code: 编码格式不正确/);
+    expect(failed.err).toMatch(/feature 6 \[310104090001002\] geometry: 边界超出上级单位范围/);
     expect(await units()).toEqual([]);
 
     const good = join(dir, 'good.geojson');

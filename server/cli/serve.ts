@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { build } from '../app.js';
 import { sealAll } from '../audit/audit.chain.js';
 import type { Config } from '../config.js';
-import { openDatabase } from '../db/open.js';
+import { DataDirInUseError, openDatabase } from '../db/open.js';
 import { startJobQueue } from '../jobs/queue.js';
 import { DEMO_PASSWORD } from '../seed/demo-data.js';
 import { seedDemo } from '../seed/seed-demo.js';
@@ -54,7 +54,9 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     );
   }
   if (!options.skipWeb) await ensureWebBuilt(log);
-  const database = await openDatabase(config, { log });
+  const database = await openDatabase(config, { log, serve: true }).catch((error: unknown) => {
+    throw error instanceof DataDirInUseError ? new CliError(error.message) : error;
+  });
   const units = await database.db.selectFrom('unit').select('id').limit(1).execute();
   if (units.length === 0) {
     log('seeding the demo subdistrict …');

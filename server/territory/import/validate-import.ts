@@ -251,7 +251,8 @@ async function gridOverlaps(db: Db | Trx, planned: PlannedUnit[]): Promise<Impor
         const gb = list[b];
         if (!ga || !gb || (!ga.fromFile && !gb.fromFile)) continue;
         if (overlaps(ga.geometry, gb.geometry)) {
-          const subject = ga.fromFile ? ga : gb;
+          // Name the later row of the file (or the file's row against the database's grid).
+          const subject = gb.fromFile ? gb : ga;
           const other = subject === ga ? gb : ga;
           problems.push(problem(subject, 'geometry', 'overlap', other.code));
         }
