@@ -75,13 +75,13 @@ function lattice(count: number, random: () => number): { grids: Grid[]; columns:
   const rows = Math.ceil(count / columns);
   const dx = (BOX.east - BOX.west) / columns;
   const dy = (BOX.north - BOX.south) / rows;
+  const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
   const points: Position[][] = [];
   for (let r = 0; r <= rows; r++) {
     const line: Position[] = [];
     for (let c = 0; c <= columns; c++) {
       const jx = c === 0 || c === columns ? 0 : (random() * 2 - 1) * 0.2 * dx;
       const jy = r === 0 || r === rows ? 0 : (random() * 2 - 1) * 0.2 * dy;
-      const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
       line.push([round6(BOX.west + c * dx + jx), round6(BOX.south + r * dy + jy)]);
     }
     points.push(line);

@@ -183,14 +183,12 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const actor = requireStaff(request);
       const account = await loadVisible(request, actor, request.params.id);
-      await app.db
-        .transaction()
-        .execute(async (trx) =>
-          grantRole(trx, auditContext(request), {
-            ...(await resolveGrant(trx, request, actor, request.body)),
-            accountId: account.id,
-          }),
-        );
+      await app.db.transaction().execute(async (trx) =>
+        grantRole(trx, auditContext(request), {
+          ...(await resolveGrant(trx, request, actor, request.body)),
+          accountId: account.id,
+        }),
+      );
       return presentAccount(actor, await loadVisible(request, actor, account.id));
     },
   );
@@ -243,15 +241,13 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       const account = await loadVisible(request, actor, request.params.id);
       if (!accountPolicy.update(actor, account))
         await denyOutOfScope(request, { type: 'account', id: account.id }, 'forbidden');
-      await app.db
-        .transaction()
-        .execute((trx) =>
-          changePassword(trx, auditContext(request), {
-            accountId: account.id,
-            newPassword: request.body.newPassword,
-            by: 'admin',
-          }),
-        );
+      await app.db.transaction().execute((trx) =>
+        changePassword(trx, auditContext(request), {
+          accountId: account.id,
+          newPassword: request.body.newPassword,
+          by: 'admin',
+        }),
+      );
       return reply.status(204).send(null);
     },
   );

@@ -50,7 +50,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         },
       );
       const resolved = await resolveSession(app.db, session.token);
-      if (!resolved || resolved.actor.kind !== 'staff') throw new AppError('UNAUTHENTICATED');
+      if (resolved?.actor.kind !== 'staff') throw new AppError('UNAUTHENTICATED');
       setCookie(reply, session.token, session.expiresAt);
       return presentSession(resolved.actor, session.csrfToken, session.expiresAt);
     },

@@ -55,7 +55,9 @@ export async function sealAudit(db: Db, batch = 2_000): Promise<number> {
     );
     if (!lock[0]?.ok) return 0;
     const { rows: head } = await sql<{ seq: string; hash: string }>`
-      select seq::text as seq, hash from audit_log where seq is not null order by audit_log.seq desc limit 1`.execute(trx);
+      select seq::text as seq, hash from audit_log where seq is not null order by audit_log.seq desc limit 1`.execute(
+      trx,
+    );
     let seq = BigInt(head[0]?.seq ?? '0');
     let prev = head[0]?.hash ?? GENESIS;
     const { rows } = await sql<ChainRow>`
@@ -107,7 +109,9 @@ export async function verifyAudit(db: Db, batch = 5_000): Promise<VerifyResult> 
   for (;;) {
     const { rows } = await sql<ChainRow & { seq: string; prevHash: string; hash: string }>`
       select ${chainColumns}, seq::text as "seq", prev_hash as "prevHash", hash as "hash"
-      from audit_log where audit_log.seq >= ${expectedSeq.toString()}::bigint order by audit_log.seq limit ${batch}`.execute(db);
+      from audit_log where audit_log.seq >= ${expectedSeq.toString()}::bigint order by audit_log.seq limit ${batch}`.execute(
+      db,
+    );
     if (rows.length === 0) break;
     for (const row of rows) {
       const { seq, prevHash, hash, ...content } = row;

@@ -49,7 +49,8 @@ describe('gridloop command', () => {
   it('prints help for the command and each subcommand; unknown commands exit 2', () => {
     const help = gridloop('--help');
     expect(help.code).toBe(0);
-    for (const word of ['serve', 'migrate', 'seed', 'import units', 'user add', 'audit verify']) expect(help.out).toContain(word);
+    for (const word of ['serve', 'migrate', 'seed', 'import units', 'user add', 'audit verify'])
+      expect(help.out).toContain(word);
     expect(gridloop('import', '--help').out).toContain('--update');
     const unknown = gridloop('frobnicate');
     expect(unknown.code).toBe(2);
@@ -58,7 +59,11 @@ describe('gridloop command', () => {
 
   it('imports GeoJSON all or nothing and reports each problem with its feature', async () => {
     const bad = join(dir, 'bad.geojson');
-    const broken = [...base, { code: '310104090001002', name: '越界网格', geometry: square(121.6, 31.5, 0.001) }, { code: '12345', name: '坏编码' }];
+    const broken = [
+      ...base,
+      { code: '310104090001002', name: '越界网格', geometry: square(121.6, 31.5, 0.001) },
+      { code: '12345', name: '坏编码' },
+    ];
     writeFileSync(bad, JSON.stringify(collection(broken)));
     const failed = gridloop('import', 'units', bad);
     expect(failed.code).toBe(1);
@@ -90,10 +95,24 @@ describe('gridloop command', () => {
   });
 
   it('adds a user, changes the password, grants a role; refuses bad input with a clear message', async () => {
-    const added = gridloop('user', 'add', 'chen.gw', '--role', 'grid_worker', '--unit', '310104090001001', '--name', '陈网格');
+    const added = gridloop(
+      'user',
+      'add',
+      'chen.gw',
+      '--role',
+      'grid_worker',
+      '--unit',
+      '310104090001001',
+      '--name',
+      '陈网格',
+    );
     expect(added.code, added.err).toBe(0);
     expect(added.out).toMatch(/initial password: \S+/);
-    const account = await db.selectFrom('account').select(['id', 'mustChangePassword', 'displayName']).where('username', '=', 'chen.gw').executeTakeFirstOrThrow();
+    const account = await db
+      .selectFrom('account')
+      .select(['id', 'mustChangePassword', 'displayName'])
+      .where('username', '=', 'chen.gw')
+      .executeTakeFirstOrThrow();
     expect(account).toMatchObject({ mustChangePassword: true, displayName: '陈网格' });
     expect(gridloop('user', 'passwd', 'chen.gw', '--password', 'Chosen-pass-2026').code).toBe(0);
     expect(gridloop('user', 'grant', 'chen.gw', '--role', 'committee_staff', '--unit', '310104090001').code).toBe(0);

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
-import { makeAccount, makeDepartment, makeTerritory, TEST_PASSWORD, type Territory, unitOf } from '../test/factories.js';
+import {
+  makeAccount,
+  makeDepartment,
+  makeTerritory,
+  TEST_PASSWORD,
+  type Territory,
+  unitOf,
+} from '../test/factories.js';
 import { type Client, createTestApp, createTestDatabase, signIn } from '../test/harness.js';
 
 let db: Db;
@@ -24,10 +31,16 @@ describe('departments API', () => {
   it('every staff member reads the departments; only an administrator in scope may change one', async () => {
     const mine = await makeDepartment(db, t);
     const theirs = await makeDepartment(db, other);
-    const list = (await worker.request('GET', '/api/departments')).json().items as { code: string; abilities: { update: boolean } }[];
+    const list = (await worker.request('GET', '/api/departments')).json().items as {
+      code: string;
+      abilities: { update: boolean };
+    }[];
     expect(list.map((d) => d.code)).toEqual(expect.arrayContaining([mine.code, theirs.code]));
     expect(list.every((d) => d.abilities.update === false)).toBe(true);
-    const asAdmin = (await admin.request('GET', '/api/departments')).json().items as { code: string; abilities: { update: boolean } }[];
+    const asAdmin = (await admin.request('GET', '/api/departments')).json().items as {
+      code: string;
+      abilities: { update: boolean };
+    }[];
     expect(asAdmin.find((d) => d.code === mine.code)?.abilities.update).toBe(true);
     expect(asAdmin.find((d) => d.code === theirs.code)?.abilities.update).toBe(false);
     expect((await admin.request('PATCH', `/api/departments/${theirs.id}`, { name: '改别人的' })).statusCode).toBe(403);
@@ -37,17 +50,39 @@ describe('departments API', () => {
 
   it('creates a department deployed to a subdistrict, with coded errors for bad input', async () => {
     const sub = unitOf(t, t.subdistrict);
-    const body = { code: 'WT-SCJG', name: '梧桐市场监管所', kind: 'market_regulation', level: 'subdistrict', servesUnitId: sub.id, deployedToUnitId: sub.id };
+    const body = {
+      code: 'WT-SCJG',
+      name: '梧桐市场监管所',
+      kind: 'market_regulation',
+      level: 'subdistrict',
+      servesUnitId: sub.id,
+      deployedToUnitId: sub.id,
+    };
     const created = await admin.request('POST', '/api/departments', body);
     expect(created.statusCode, created.body).toBe(201);
-    expect(created.json()).toMatchObject({ kind: 'market_regulation', deployedTo: { code: t.subdistrict }, servesUnit: { code: t.subdistrict } });
+    expect(created.json()).toMatchObject({
+      kind: 'market_regulation',
+      deployedTo: { code: t.subdistrict },
+      servesUnit: { code: t.subdistrict },
+    });
     expect((await admin.request('POST', '/api/departments', body)).json().error.code).toBe('DEPARTMENT_CODE_DUPLICATE');
-    const toCommunity = await admin.request('POST', '/api/departments', { ...body, code: 'WT-X', deployedToUnitId: unitOf(t, t.communities[0]).id });
+    const toCommunity = await admin.request('POST', '/api/departments', {
+      ...body,
+      code: 'WT-X',
+      deployedToUnitId: unitOf(t, t.communities[0]).id,
+    });
     expect(toCommunity.statusCode).toBe(400);
     expect(toCommunity.json().error.fields[0].path).toBe('body.deployedToUnitId');
-    expect((await admin.request('POST', '/api/departments', { ...body, code: 'WT-Y', kind: 'bakery' })).statusCode).toBe(400);
+    expect(
+      (await admin.request('POST', '/api/departments', { ...body, code: 'WT-Y', kind: 'bakery' })).statusCode,
+    ).toBe(400);
     expect((await worker.request('POST', '/api/departments', { ...body, code: 'WT-Z' })).statusCode).toBe(403);
-    const outside = await admin.request('POST', '/api/departments', { ...body, code: 'WT-W', servesUnitId: unitOf(other, other.subdistrict).id, deployedToUnitId: null });
+    const outside = await admin.request('POST', '/api/departments', {
+      ...body,
+      code: 'WT-W',
+      servesUnitId: unitOf(other, other.subdistrict).id,
+      deployedToUnitId: null,
+    });
     expect(outside.statusCode).toBe(404);
   });
 });

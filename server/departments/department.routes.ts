@@ -8,8 +8,8 @@ import type { StaffActor } from '../accounts/actor.js';
 import { AppError } from '../http/app-error.js';
 import { auditContext, denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses, listOf } from '../http/schemas.js';
-import { unitPolicy } from '../territory/unit.policy.js';
 import { hasRole } from '../policies/predicates.js';
+import { unitPolicy } from '../territory/unit.policy.js';
 import { findUnitById } from '../territory/unit.repository.js';
 import { createDepartment, updateDepartment } from './commands/save-department.js';
 import { departmentPolicy } from './department.policy.js';
@@ -62,7 +62,8 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const actor = requireStaff(request);
-      if (!hasRole('admin')(actor, null)) await denyOutOfScope(request, { type: 'department', id: request.body.code }, 'forbidden');
+      if (!hasRole('admin')(actor, null))
+        await denyOutOfScope(request, { type: 'department', id: request.body.code }, 'forbidden');
       const serves = await findUnitById(app.db, request.body.servesUnitId);
       if (!serves || !unitPolicy.read(actor, serves))
         throw new AppError('NOT_FOUND', { fields: [{ path: 'body.servesUnitId', reason: 'not found' }] });

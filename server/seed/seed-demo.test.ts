@@ -22,7 +22,12 @@ describe('seedDemo', () => {
     const first = await seedDemo(db);
     expect(first.seeded).toBe(true);
     const counts = await db.selectFrom('unit').select(['level']).execute();
-    const byLevel = Object.fromEntries(['city', 'district', 'subdistrict', 'community', 'responsibility_grid', 'grid'].map((l) => [l, counts.filter((c) => c.level === l).length]));
+    const byLevel = Object.fromEntries(
+      ['city', 'district', 'subdistrict', 'community', 'responsibility_grid', 'grid'].map((l) => [
+        l,
+        counts.filter((c) => c.level === l).length,
+      ]),
+    );
     expect(byLevel).toEqual({ city: 1, district: 1, subdistrict: 1, community: 10, responsibility_grid: 20, grid: 40 });
     const second = await seedDemo(db);
     expect(second.seeded).toBe(false);
@@ -47,7 +52,9 @@ describe('seedDemo', () => {
     for (const account of generateDemo().accounts) {
       const client = await signIn(app, account.username, account.password);
       const session = (await client.request('GET', '/api/session')).json();
-      expect(session.account.grants.map((g: { unit: { code: string } }) => g.unit.code)).toEqual(account.grants.map((g) => g.unitCode));
+      expect(session.account.grants.map((g: { unit: { code: string } }) => g.unit.code)).toEqual(
+        account.grants.map((g) => g.unitCode),
+      );
       const roots = (await client.request('GET', '/api/units')).json().items.map((u: { code: string }) => u.code);
       expect(roots.length).toBeGreaterThan(0);
       if (account.username === 'admin') expect(roots).toEqual([DEMO_SUBDISTRICT_CODE]);

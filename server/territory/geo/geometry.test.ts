@@ -134,7 +134,11 @@ describe('validateGeometry', () => {
       ]),
       'zero_area',
     ],
-    ['a bad part of a MultiPolygon', { type: 'MultiPolygon', coordinates: [square.coordinates, [[]]] }, 'too_few_positions'],
+    [
+      'a bad part of a MultiPolygon',
+      { type: 'MultiPolygon', coordinates: [square.coordinates, [[]]] },
+      'too_few_positions',
+    ],
   ];
   it.each(invalid)('refuses %s', (_what, input, reason) => {
     const result = validateGeometry(input);

@@ -62,11 +62,9 @@ function parsePosition(value: unknown, where: string): Position | Failure {
     return fail('bad_coordinates', where);
   if (!Number.isFinite(lng) || !Number.isFinite(lat)) return fail('not_finite', where);
   const swapped = inBox(lat, lng, CHINA_BOX);
-  const at = `${where} = [${lng}, ${lat}]`;
-  if (lng < -180 || lng > 180 || lat < -90 || lat > 90)
-    return swapped ? fail('outside_china', `${at}: swapped? positions are [longitude, latitude]`) : fail('out_of_range', at);
-  if (!inBox(lng, lat, CHINA_BOX))
-    return fail('outside_china', swapped ? `${at}: swapped? positions are [longitude, latitude]` : at);
+  const at = `${where} = [${lng}, ${lat}]${swapped ? ': swapped? positions are [longitude, latitude]' : ''}`;
+  if (lng < -180 || lng > 180 || lat < -90 || lat > 90) return fail(swapped ? 'outside_china' : 'out_of_range', at);
+  if (!inBox(lng, lat, CHINA_BOX)) return fail('outside_china', at);
   return [lng, lat];
 }
 

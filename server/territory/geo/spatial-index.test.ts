@@ -16,7 +16,10 @@ function rect(west: number, south: number, east: number, north: number): Positio
     [west, south],
   ];
 }
-const grid = (code: string, ...rings: Position[][]): Grid => ({ code, geometry: { type: 'Polygon', coordinates: rings } });
+const grid = (code: string, ...rings: Position[][]): Grid => ({
+  code,
+  geometry: { type: 'Polygon', coordinates: rings },
+});
 const codeAt = (index: SpatialIndex<Grid>, lng: number, lat: number) => index.locate(lng, lat)?.code;
 
 /** mulberry32, so the randomized cases are the same on every run. */
@@ -43,51 +46,60 @@ describe('SpatialIndex', () => {
     expect(codeAt(index, 121.415, 31.205)).toBe(east.code);
   });
 
+  /** Both ways of giving the two codes, each built in both orders. */
+  function arrangements(a: Position[][], b: Position[][]): { entries: Grid[]; smaller: string }[] {
+    const [low, high] = ['310104090001001', '310104090001002'];
+    return [
+      [grid(low, ...a), grid(high, ...b)],
+      [grid(high, ...a), grid(low, ...b)],
+    ].flatMap((pair) => [
+      { entries: pair, smaller: low },
+      { entries: [...pair].reverse(), smaller: low },
+    ]);
+  }
+
   it('gives a point on a shared edge to the smaller code, whatever the order of building', () => {
-    for (const entries of [
-      [west, east],
-      [east, west],
-    ]) {
+    for (const { entries, smaller } of arrangements(
+      [rect(121.4, 31.2, 121.41, 31.21)],
+      [rect(121.41, 31.2, 121.42, 31.21)],
+    )) {
       const index = SpatialIndex.build(entries);
-      expect(codeAt(index, 121.41, 31.205)).toBe(east.code);
-      expect(codeAt(index, 121.41, 31.2)).toBe(east.code);
-      expect(codeAt(index, 121.41, 31.21)).toBe(east.code);
+      expect(codeAt(index, 121.41, 31.205)).toBe(smaller);
+      expect(codeAt(index, 121.41, 31.2)).toBe(smaller);
+      expect(codeAt(index, 121.41, 31.21)).toBe(smaller);
     }
   });
 
   it('gives a point on a level shared edge to the smaller code', () => {
-    const south = grid('310104090001001', rect(121.4, 31.2, 121.41, 31.21));
-    const north = grid('310104090001002', rect(121.4, 31.21, 121.41, 31.22));
-    for (const entries of [
-      [south, north],
-      [north, south],
-    ]) {
-      expect(codeAt(SpatialIndex.build(entries), 121.405, 31.21)).toBe(south.code);
+    for (const { entries, smaller } of arrangements(
+      [rect(121.4, 31.2, 121.41, 31.21)],
+      [rect(121.4, 31.21, 121.41, 31.22)],
+    )) {
+      const index = SpatialIndex.build(entries);
+      expect(codeAt(index, 121.405, 31.21)).toBe(smaller);
+      expect(codeAt(index, 121.4, 31.21)).toBe(smaller);
     }
   });
 
   it('gives a point on a slanted shared edge to the smaller code', () => {
     // Binary fractions, so the midpoint of the slanted edge lies exactly on it.
-    const a = grid('310104090001009', [
+    const upper: Position[] = [
       [121, 31],
       [121.5, 31.25],
       [121, 31.5],
       [121, 31],
-    ]);
-    const b = grid('310104090001003', [
+    ];
+    const lower: Position[] = [
       [121, 31],
       [121.5, 31],
       [121.5, 31.25],
       [121, 31],
-    ]);
-    for (const entries of [
-      [a, b],
-      [b, a],
-    ]) {
+    ];
+    for (const { entries, smaller } of arrangements([upper], [lower])) {
       const index = SpatialIndex.build(entries);
-      expect(codeAt(index, 121.25, 31.125)).toBe(b.code);
-      expect(codeAt(index, 121.25, 31.126)).toBe(a.code);
-      expect(codeAt(index, 121.25, 31.124)).toBe(b.code);
+      expect(codeAt(index, 121.25, 31.125)).toBe(smaller);
+      expect(codeAt(index, 121.25, 31.126)).toBe(entries.find((e) => e.geometry.coordinates[0] === upper)?.code);
+      expect(codeAt(index, 121.25, 31.124)).toBe(entries.find((e) => e.geometry.coordinates[0] === lower)?.code);
     }
   });
 
@@ -104,7 +116,11 @@ describe('SpatialIndex', () => {
   });
 
   it('leaves a hole empty, unless a grid fills it', () => {
-    const ring = grid('310104090001002', rect(121.4, 31.2, 121.43, 31.23), rect(121.41, 31.21, 121.42, 31.22).reverse());
+    const ring = grid(
+      '310104090001002',
+      rect(121.4, 31.2, 121.43, 31.23),
+      rect(121.41, 31.21, 121.42, 31.22).reverse(),
+    );
     const island = grid('310104090001001', rect(121.41, 31.21, 121.42, 31.22));
     expect(codeAt(SpatialIndex.build([ring]), 121.415, 31.215)).toBeUndefined();
     expect(codeAt(SpatialIndex.build([ring]), 121.405, 31.215)).toBe(ring.code);
@@ -168,7 +184,13 @@ describe('SpatialIndex against brute force on a jittered lattice', () => {
   const serials = Array.from({ length: size * size }, (_, i) => i + 1).sort(() => random() - 0.5);
   const grids: Grid[] = serials.map((serial, i) => {
     const [c, r] = [i % size, Math.floor(i / size)];
-    return grid(`3101040900${String(serial).padStart(5, '0')}`, [at(c, r), at(c + 1, r), at(c + 1, r + 1), at(c, r + 1), at(c, r)]);
+    return grid(`3101040900${String(serial).padStart(5, '0')}`, [
+      at(c, r),
+      at(c + 1, r),
+      at(c + 1, r + 1),
+      at(c, r + 1),
+      at(c, r),
+    ]);
   });
   const byCode = [...grids].sort((a, b) => (a.code < b.code ? -1 : 1));
   const positionsOf = (g: Grid): Position[] =>
@@ -183,7 +205,8 @@ describe('SpatialIndex against brute force on a jittered lattice', () => {
       for (let i = 0, j = ring.length - 2; i < ring.length - 1; j = i++) {
         const [xi = 0, yi = 0] = ring[i] ?? [];
         const [xj = 0, yj = 0] = ring[j] ?? [];
-        const between = Math.min(xi, xj) <= lng && lng <= Math.max(xi, xj) && Math.min(yi, yj) <= lat && lat <= Math.max(yi, yj);
+        const between =
+          Math.min(xi, xj) <= lng && lng <= Math.max(xi, xj) && Math.min(yi, yj) <= lat && lat <= Math.max(yi, yj);
         if (between && (xj - xi) * (lat - yi) === (yj - yi) * (lng - xi)) onBorder = true;
         if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
       }

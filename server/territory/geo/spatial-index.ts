@@ -1,8 +1,8 @@
 /**
  * In-process placement of a point into unit grids: which grid holds this [lng, lat]?
  *
- * A uniform bucket grid over the grids' overall bounding box narrows a lookup to the few grids
- * whose bounding box meets the point's bucket; an even–odd ray cast over flat typed arrays then
+ * A uniform bucket grid over the grids' overall bounding box narrows a lookup to the ten or so
+ * grids whose bounding box meets the point's bucket; an even–odd ray cast over flat typed arrays then
  * decides. Entries are sorted by code and every bucket lists them in that order, so the first grid
  * whose closed polygon holds the point is the one with the smallest code: a point on a border
  * shared by two grids always goes to the same one, whichever order they were given in.
@@ -19,7 +19,7 @@ import type { Position, UnitGeometry } from '../../../common/territory.js';
  * per bucket ran ~25 % slower): the bucket tables then stay in cache, and the candidates of a
  * bucket are mostly neighbours whose records lie side by side, so scanning them costs little.
  */
-const CELL_FRACTION = 2;
+const BUCKET_SCALE = 2;
 /** Most buckets per indexed entry (bounds memory when sizes vary widely). */
 const MAX_CELLS_PER_ENTRY = 16;
 
@@ -71,7 +71,7 @@ function pack(geometries: UnitGeometry[]): { data: Float64Array; offsets: Int32A
         [minX, minY, maxX, maxY] = [Math.min(minX, x), Math.min(minY, y), Math.max(maxX, x), Math.max(maxY, y)];
       }
     }
-    data.splice(at + 1, 4, minX, minY, maxX, maxY);
+    [data[at + 1], data[at + 2], data[at + 3], data[at + 4]] = [minX, minY, maxX, maxY];
   });
   return { data: Float64Array.from(data), offsets };
 }
@@ -100,17 +100,18 @@ interface Layout {
 
 type Box = readonly [minX: number, minY: number, maxX: number, maxY: number];
 
-/** Sizes the bucket grid from the median entry, so that dense areas get small buckets. */
+/** Sizes the bucket grid from the median entry, within a bound on memory. */
 function layout(boxes: Box[]): Layout {
-  if (boxes.length === 0) return { minX: 0, minY: 0, maxX: -1, maxY: -1, columns: 1, rows: 1, invWidth: 0, invHeight: 0 };
+  if (boxes.length === 0)
+    return { minX: 0, minY: 0, maxX: -1, maxY: -1, columns: 1, rows: 1, invWidth: 0, invHeight: 0 };
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [x0, y0, x1, y1] of boxes) {
     [minX, minY, maxX, maxY] = [Math.min(minX, x0), Math.min(minY, y0), Math.max(maxX, x1), Math.max(maxY, y1)];
   }
   const width = maxX - minX;
   const height = maxY - minY;
-  const cellWidth = median(boxes.map((b) => b[2] - b[0])) * CELL_FRACTION || width || 1;
-  const cellHeight = median(boxes.map((b) => b[3] - b[1])) * CELL_FRACTION || height || 1;
+  const cellWidth = median(boxes.map((b) => b[2] - b[0])) * BUCKET_SCALE || width || 1;
+  const cellHeight = median(boxes.map((b) => b[3] - b[1])) * BUCKET_SCALE || height || 1;
   let columns = Math.max(1, Math.ceil(width / cellWidth));
   let rows = Math.max(1, Math.ceil(height / cellHeight));
   const maxCells = Math.max(1024, boxes.length * MAX_CELLS_PER_ENTRY);
@@ -169,7 +170,8 @@ function contains(data: Float64Array, at: number, px: number, py: number): boole
       const by = data[i + 1] as number;
       if (ay > py !== by > py) {
         // The side of the point seen from the lower endpoint: the same for both grids on this edge.
-        const o = ay < by ? (bx - ax) * (py - ay) - (by - ay) * (px - ax) : (ax - bx) * (py - by) - (ay - by) * (px - bx);
+        const o =
+          ay < by ? (bx - ax) * (py - ay) - (by - ay) * (px - ax) : (ax - bx) * (py - by) - (ay - by) * (px - bx);
         if (o === 0) return true;
         if (o > 0) inside = !inside;
       } else if (ay === py || by === py) {
@@ -185,34 +187,23 @@ function contains(data: Float64Array, at: number, px: number, py: number): boole
 
 /** Point placement into unit grids; build once, then `locate` many times. */
 export class SpatialIndex<T extends { geometry: UnitGeometry; code: string }> {
-  private readonly minX: number;
-  private readonly minY: number;
-  private readonly maxX: number;
-  private readonly maxY: number;
-  private readonly columns: number;
-  private readonly rows: number;
-  private readonly invWidth: number;
-  private readonly invHeight: number;
+  private readonly grid: Layout;
   private readonly cellStart: Int32Array;
   private readonly cellItems: Int32Array;
   private readonly data: Float64Array;
 
   private constructor(private readonly entries: T[]) {
     const { data, offsets } = pack(entries.map((e) => e.geometry));
-    const boxes = Array.from(offsets, (o): Box => [data[o + 1] ?? 0, data[o + 2] ?? 0, data[o + 3] ?? 0, data[o + 4] ?? 0]);
+    const boxes = Array.from(
+      offsets,
+      (o): Box => [data[o + 1] ?? 0, data[o + 2] ?? 0, data[o + 3] ?? 0, data[o + 4] ?? 0],
+    );
     const g = layout(boxes);
     const buckets = fillBuckets(boxes, offsets, g);
     this.data = data;
     this.cellStart = buckets.start;
     this.cellItems = buckets.items;
-    this.minX = g.minX;
-    this.minY = g.minY;
-    this.maxX = g.maxX;
-    this.maxY = g.maxY;
-    this.columns = g.columns;
-    this.rows = g.rows;
-    this.invWidth = g.invWidth;
-    this.invHeight = g.invHeight;
+    this.grid = g;
   }
 
   /**
@@ -233,8 +224,8 @@ export class SpatialIndex<T extends { geometry: UnitGeometry; code: string }> {
 
   /** The shape of the bucket grid. */
   get stats(): SpatialIndexStats {
-    const cells = this.columns * this.rows;
-    return { columns: this.columns, rows: this.rows, meanCandidates: this.cellItems.length / cells };
+    const { columns, rows } = this.grid;
+    return { columns, rows, meanCandidates: this.cellItems.length / (columns * rows) };
   }
 
   /**
@@ -243,10 +234,9 @@ export class SpatialIndex<T extends { geometry: UnitGeometry; code: string }> {
    * gives `undefined`.
    */
   locate(lng: number, lat: number): T | undefined {
-    if (!(lng >= this.minX && lng <= this.maxX && lat >= this.minY && lat <= this.maxY)) return undefined;
-    const cell =
-      bucketOf(lat, this.minY, this.invHeight, this.rows) * this.columns +
-      bucketOf(lng, this.minX, this.invWidth, this.columns);
+    const g = this.grid;
+    if (!(lng >= g.minX && lng <= g.maxX && lat >= g.minY && lat <= g.maxY)) return undefined;
+    const cell = bucketOf(lat, g.minY, g.invHeight, g.rows) * g.columns + bucketOf(lng, g.minX, g.invWidth, g.columns);
     const data = this.data;
     const items = this.cellItems;
     for (let i = this.cellStart[cell] as number, end = this.cellStart[cell + 1] as number; i < end; i++) {

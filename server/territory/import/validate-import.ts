@@ -211,7 +211,7 @@ export async function validateImport(
   for (const u of planned) {
     if (!u.geometry || !u.parentCode) continue;
     const parentGeometry = geometryOf(u.parentCode);
-    if (parentGeometry && !isWithin(u.geometry, parentGeometry))
+    if (parentGeometry && !safely(() => isWithin(u.geometry as UnitGeometry, parentGeometry), false))
       problems.push(problem(u, 'geometry', 'outside_parent', u.parentCode));
   }
   problems.push(...(await gridOverlaps(db, planned)));
@@ -250,7 +250,8 @@ async function gridOverlaps(db: Db | Trx, planned: PlannedUnit[]): Promise<Impor
         const ga = list[a];
         const gb = list[b];
         if (!ga || !gb || (!ga.fromFile && !gb.fromFile)) continue;
-        if (overlaps(ga.geometry, gb.geometry)) {
+        // A polygon the clipping library cannot process counts as overlapping: refuse, never crash.
+        if (safely(() => overlaps(ga.geometry, gb.geometry), true)) {
           // Name the later row of the file (or the file's row against the database's grid).
           const subject = gb.fromFile ? gb : ga;
           const other = subject === ga ? gb : ga;
@@ -260,6 +261,15 @@ async function gridOverlaps(db: Db | Trx, planned: PlannedUnit[]): Promise<Impor
     }
   }
   return problems;
+}
+
+/** Runs a polygon operation; the clipping library may throw on degenerate input. */
+function safely(operation: () => boolean, onError: boolean): boolean {
+  try {
+    return operation();
+  } catch {
+    return onError;
+  }
 }
 
 /** Depth-first order: parents before children, so paths can be computed while writing. */

@@ -1,0 +1,62 @@
+/**
+ * The interface's languages: zh-CN first, English complete. The choice persists in localStorage,
+ * is sent to the server as Accept-Language, and drives Element Plus's own texts.
+ */
+import { createI18n } from 'vue-i18n';
+import en from './en';
+import zhCN, { type Messages } from './zh-CN';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const STORAGE_KEY = 'gridloop.locale';
+
+function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+function storedLocale(): Locale {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (isLocale(stored)) return stored;
+  } catch {
+    // Storage may be unavailable (private mode, sandboxed frame): fall back to Chinese.
+  }
+  return 'zh-CN';
+}
+
+export const i18n = createI18n<[Messages], Locale, false>({
+  legacy: false,
+  locale: storedLocale(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+});
+
+/** The language in use (reactive: templates that call it re-render when it changes). */
+export function currentLocale(): Locale {
+  const value = i18n.global.locale.value;
+  return isLocale(value) ? value : 'zh-CN';
+}
+
+/** Switches the language and remembers the choice. */
+export function setLocale(locale: Locale): void {
+  i18n.global.locale.value = locale;
+  document.documentElement.lang = locale;
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    // Not remembered; the switch still applies to this page.
+  }
+}
+
+/** Picks the current language from a `{ zh, en }` label of common/ (ROLE_LABELS, LEVEL_LABELS …). */
+export function pickLabel(label: { zh: string; en: string }): string {
+  return currentLocale() === 'en' ? label.en : label.zh;
+}
+
+/** The i18n key naming a language in the switch. */
+export function localeNameKey(locale: Locale): 'language.zhCN' | 'language.en' {
+  return locale === 'en' ? 'language.en' : 'language.zhCN';
+}
+
+document.documentElement.lang = currentLocale();

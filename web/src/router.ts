@@ -1,0 +1,94 @@
+/**
+ * Routes. Every page is loaded lazily; the guard asks the server once who is signed in, sends the
+ * signed-out to /login, and keeps people out of sections their abilities do not open.
+ */
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router';
+import { i18n } from '@/i18n';
+import { type Ability, useSessionStore } from '@/stores/session';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean;
+    /** The session ability the page needs. */
+    ability?: Ability;
+    /** i18n key of the page title (browser tab). */
+    titleKey?: string;
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('@/pages/LoginPage.vue'),
+      meta: { public: true, titleKey: 'login.title' },
+    },
+    {
+      path: '/',
+      component: () => import('@/layouts/AppShell.vue'),
+      children: [
+        { path: '', name: 'home', component: () => import('@/pages/HomePage.vue'), meta: { titleKey: 'nav.home' } },
+        {
+          path: 'territory',
+          name: 'territory',
+          component: () => import('@/pages/territory/TerritoryPage.vue'),
+          meta: { ability: 'readTerritory', titleKey: 'nav.territory' },
+        },
+        {
+          path: 'departments',
+          name: 'departments',
+          component: () => import('@/pages/DepartmentsPage.vue'),
+          meta: { ability: 'readDepartments', titleKey: 'nav.departments' },
+        },
+        {
+          path: 'accounts',
+          name: 'accounts',
+          component: () => import('@/pages/AccountsPage.vue'),
+          meta: { ability: 'readAccounts', titleKey: 'nav.accounts' },
+        },
+        {
+          path: ':pathMatch(.*)*',
+          name: 'not-found',
+          component: () => import('@/pages/NotFoundPage.vue'),
+          meta: { titleKey: 'notFound.title' },
+        },
+      ],
+    },
+  ],
+});
+
+/** A redirect target from the query, only if it is a path of this site. */
+export function safeRedirect(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
+}
+
+router.beforeEach(async (to): Promise<boolean | RouteLocationRaw> => {
+  const session = useSessionStore();
+  if (!session.loaded) {
+    try {
+      await session.load();
+    } catch {
+      // Server unreachable: treat as signed out; the sign-in page reports the error on submit.
+    }
+  }
+  if (to.meta.public) {
+    return to.name === 'login' && session.signedIn ? safeRedirect(to.query.redirect) : true;
+  }
+  if (!session.signedIn) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
+  }
+  if (to.meta.ability && !session.can(to.meta.ability)) return { name: 'home' };
+  return true;
+});
+
+/** The browser tab shows the page and the product. */
+export function updateTitle(): void {
+  const key = router.currentRoute.value.meta.titleKey;
+  const product = i18n.global.t('app.fullName');
+  document.title = key ? `${i18n.global.t(key)} · ${product}` : product;
+}
+
+router.afterEach(() => updateTitle());
