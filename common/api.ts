@@ -124,3 +124,10 @@ export interface HealthView {
   jobs: { ok: boolean; detail: string };
   version: string;
 }
+
+/** A resident's own session (phone-based; residents never hold staff roles). */
+export interface ResidentSessionView {
+  resident: { id: string; displayName: string; phone: string };
+  csrfToken: string;
+  expiresAt: string;
+}

@@ -12,6 +12,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { accountRoutes } from './accounts/account.routes.js';
+import { residentSessionRoutes } from './accounts/resident-session.routes.js';
 import { sessionPlugin } from './accounts/session.plugin.js';
 import { sessionRoutes } from './accounts/session.routes.js';
 import type { Config } from './config.js';
@@ -87,6 +88,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(sessionRoutes);
+  await app.register(residentSessionRoutes);
   await app.register(unitRoutes);
   await app.register(departmentRoutes);
   await app.register(accountRoutes);

@@ -23,7 +23,8 @@ export const sessionPlugin = fp(async (app: FastifyInstance) => {
     request.csrfToken = resolved.csrfToken;
     // A cookie carries the session, so any state-changing request must prove it came from our page.
     // Signing in again replaces the session, so it needs no token of the old one.
-    const signingIn = request.method === 'POST' && request.url.split('?')[0] === '/api/session';
+    const path = request.url.split('?')[0];
+    const signingIn = request.method === 'POST' && (path === '/api/session' || path === '/api/resident/session');
     if (
       !SAFE_METHODS.has(request.method) &&
       !signingIn &&

@@ -12,18 +12,13 @@ import { changePassword } from './commands/change-password.js';
 import { signIn } from './commands/sign-in.js';
 import { presentSession } from './session.presenter.js';
 import { ZChangePasswordRequest, ZSessionView, ZSignInRequest } from './session.schema.js';
-import { resolveSession, SESSION_COOKIE } from './session.service.js';
+import { resolveSession, SESSION_COOKIE, sessionCookieOptions } from './session.service.js';
 
 const tags = ['session'];
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const cookieOptions = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: app.config.production,
-  };
+  const cookieOptions = sessionCookieOptions(app.config.production);
   const setCookie = (reply: FastifyReply, token: string, expires: Date) =>
     reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires });
 
@@ -42,7 +37,9 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       const session = await signIn(
         { db: app.db, config: app.config },
         {
-          ...request.body,
+          kind: 'staff',
+          login: request.body.username,
+          password: request.body.password,
           ip: request.ip,
           userAgent: request.headers['user-agent'],
           requestId: String(request.id),

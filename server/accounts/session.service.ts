@@ -8,6 +8,14 @@ import { type Actor, loadGrants } from './actor.js';
 export const SESSION_COOKIE = 'gridloop_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
+/** httpOnly, SameSite=Lax, Secure in production. */
+export const sessionCookieOptions = (production: boolean) => ({
+  path: '/',
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  secure: production,
+});
+
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface NewSession {

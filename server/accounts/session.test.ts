@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
-import { makeAccount, makeTerritory, TEST_PASSWORD, type Territory } from '../test/factories.js';
+import { makeAccount, makeResident, makeTerritory, TEST_PASSWORD, type Territory } from '../test/factories.js';
 import { createTestApp, createTestDatabase, signIn } from '../test/harness.js';
 
 let db: Db;
@@ -158,5 +158,29 @@ describe('sign-in, session and CSRF', () => {
     }
     expect(codes.slice(0, 20).every((c) => c === 401)).toBe(true);
     expect(codes.slice(20)).toEqual([429, 429]);
+  });
+
+  it('signs a resident in by phone; the resident session opens no staff route', async () => {
+    const resident = await makeResident(db);
+    const wrong = await post('/api/resident/session', { phone: resident.phone, password: 'not-it-12345' });
+    expect(wrong.json().error.code).toBe('INVALID_CREDENTIALS');
+    expect((await post('/api/resident/session', { phone: '12345', password: 'x' })).statusCode).toBe(400);
+    const res = await post('/api/resident/session', { phone: resident.phone, password: TEST_PASSWORD });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().resident).toEqual({
+      id: resident.id,
+      displayName: '测试居民',
+      phone: `${resident.phone.slice(0, 3)}****${resident.phone.slice(-4)}`,
+    });
+    const cookie = `gridloop_session=${res.cookies.find((c) => c.name === 'gridloop_session')?.value}`;
+    const headers = { cookie, 'x-csrf-token': res.json().csrfToken };
+    expect((await app.inject({ method: 'GET', url: '/api/resident/session', headers })).statusCode).toBe(200);
+    for (const url of ['/api/session', '/api/units', '/api/accounts', '/api/departments']) {
+      expect((await app.inject({ method: 'GET', url, headers })).statusCode, url).toBe(401);
+    }
+    // A staff username is not a resident login, and a resident phone is not a staff login.
+    expect((await post('/api/session', { username: resident.phone, password: TEST_PASSWORD })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'DELETE', url: '/api/resident/session', headers })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/api/resident/session', headers })).statusCode).toBe(401);
   });
 });

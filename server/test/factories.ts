@@ -2,10 +2,12 @@
  * Factories: each call builds its own small territory (a fresh district code), so tests in one
  * database never share mutable fixtures.
  */
+import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../../common/roles.js';
 import type { UnitGeometry } from '../../common/territory.js';
 import { SYSTEM_ACTOR } from '../accounts/actor.js';
 import { createAccount } from '../accounts/commands/create-account.js';
+import { hashPassword } from '../accounts/password.js';
 import type { Db } from '../db/database.js';
 import { createDepartment } from '../departments/commands/save-department.js';
 import { importUnits } from '../territory/commands/import-units.js';
@@ -187,4 +189,25 @@ export async function makeDepartment(db: Db, territory: Territory): Promise<{ id
     ),
   );
   return { id, code };
+}
+
+let residentSerial = 0;
+
+/** A resident account (phone-based); password TEST_PASSWORD. */
+export async function makeResident(db: Db): Promise<{ id: string; phone: string }> {
+  residentSerial += 1;
+  const phone = `137${String(process.pid % 10_000).padStart(4, '0')}${String(residentSerial).padStart(4, '0')}`;
+  const id = uuidv7();
+  await db
+    .insertInto('resident')
+    .values({
+      id,
+      phone,
+      displayName: '测试居民',
+      passwordHash: await hashPassword(TEST_PASSWORD),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .execute();
+  return { id, phone };
 }
