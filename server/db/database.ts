@@ -12,6 +12,8 @@ export type Trx = Transaction<Database>;
 // but counts (from count(*)) are parsed as numbers by the queries that need them.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+// DATE columns are calendar days, not instants: keep 'yyyy-mm-dd' rather than a Date at UTC midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export interface DbOptions {
   connectionString: string;

@@ -116,7 +116,17 @@ export interface AuditLogTable {
   hash: string | null;
 }
 
+export interface CalendarDayTable {
+  /** yyyy-mm-dd (the pg DATE parser is set to keep it a string). */
+  day: string;
+  kind: 'workday' | 'holiday';
+  note: Generated<string>;
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
 export interface Database {
+  calendarDay: CalendarDayTable;
   unit: UnitTable;
   department: DepartmentTable;
   account: AccountTable;
