@@ -78,6 +78,48 @@ export const ERRORS = {
     en: 'A department handler needs a department (other roles take none)',
   },
   GRANT_DUPLICATE: { status: 409, zh: '该授权已存在', en: 'This grant already exists' },
+  CATEGORY_UNKNOWN: { status: 422, zh: '案件类别不存在或已停用', en: 'Unknown or disabled case category' },
+  LOCATION_REQUIRED: {
+    status: 422,
+    zh: '请提供位置：地图坐标或地址',
+    en: 'A location is needed: a map point or an address',
+  },
+  CHANNEL_NOT_ALLOWED: {
+    status: 403,
+    zh: '您不能通过此渠道上报',
+    en: 'You cannot report through this channel',
+  },
+  CASE_VERSION_CONFLICT: {
+    status: 409,
+    zh: '案件已被他人处理，请刷新后重试',
+    en: 'Someone else changed this case; reload and try again',
+  },
+  CASE_STATE_CONFLICT: {
+    status: 409,
+    zh: '案件当前状态不允许此操作',
+    en: 'This action is not possible in the case’s current state',
+  },
+  CASE_REQUIREMENT_MISSING: {
+    status: 422,
+    zh: '此操作缺少必需的内容（原因、照片或选择）',
+    en: 'This action needs more (a reason, photos or a choice)',
+  },
+  CASE_PRECONDITION_FAILED: {
+    status: 409,
+    zh: '不满足此操作的前提条件',
+    en: 'A precondition of this action is not met',
+  },
+  VERIFIER_IS_HANDLER: {
+    status: 403,
+    zh: '核查须由处置人以外的网格员进行',
+    en: 'Verification must be done by someone other than the handler',
+  },
+  DEPARTMENT_UNKNOWN: { status: 422, zh: '部门不存在或已停用', en: 'Unknown or disabled department' },
+  MERGE_TARGET_INVALID: {
+    status: 422,
+    zh: '不能合并到该案件（不存在、已结束或就是本案）',
+    en: 'Cannot merge into that case (missing, finished, or this very case)',
+  },
   DATABASE_UNAVAILABLE: {
     status: 503,
     zh: '数据库暂时不可用，请稍后再试',

@@ -6,7 +6,7 @@
  *
  * National model: 信息采集 → 案卷建立 → 任务派遣 → 任务处置 → 处理反馈 → 核查结案 → 综合评价.
  */
-import type { CaseState, CloseReason, Stage } from './cases.js';
+import type { CaseState, Channel, CloseReason, Stage } from './cases.js';
 
 /**
  * Who may act, by role and relation to the case:
@@ -453,3 +453,17 @@ export function actionsFrom(state: CaseState): Transition[] {
 
 /** The state a transition leads to from a given state. */
 export const nextState = (t: Transition, from: CaseState): CaseState => (t.to === 'same' ? from : t.to);
+
+/**
+ * Who reports through which channel: a grid worker on patrol, a resident, a dispatcher entering a
+ * hotline call, committee staff from research visits and board posts, machines for sensors and Open311.
+ */
+export const CHANNEL_REPORTERS: Record<Channel, readonly ActorRelation[]> = {
+  patrol: ['gridWorker'],
+  resident: ['reporter'],
+  hotline: ['dispatcher'],
+  sensor: ['system'],
+  survey: ['committeeStaff', 'gridWorker'],
+  board: ['committeeStaff'],
+  open311: ['system'],
+};

@@ -21,6 +21,7 @@ import { departmentRoutes } from './departments/department.routes.js';
 import { installErrorHandler, send } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import type { JobQueue } from './jobs/queue.js';
+import { GridLocator } from './territory/placement.js';
 import { unitRoutes } from './territory/unit.routes.js';
 import { VERSION } from './version.js';
 
@@ -28,6 +29,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     jobs: JobQueue | null;
+    /** Places points in unit grids; one index per process. */
+    locator: GridLocator;
   }
 }
 
@@ -36,6 +39,8 @@ export interface BuildOptions {
   config: Config;
   /** The job queue; null in tests that do not need it (health then reports jobs as not running). */
   jobs?: JobQueue | null;
+  /** The process's grid locator, when the caller shares it with jobs; otherwise one is made. */
+  locator?: GridLocator;
   /** Directory of the built web application; served at / when it exists. */
   webDir?: string | undefined;
   /** pino options; false silences logs (tests). */
@@ -59,6 +64,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('db', options.db);
   app.decorate('config', options.config);
   app.decorate('jobs', options.jobs ?? null);
+  app.decorate('locator', options.locator ?? new GridLocator(options.db));
   installErrorHandler(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -40,6 +40,14 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     data: z.object({ code: z.string(), changes: z.array(z.string()) }),
   }),
   z.object({
+    action: z.literal('case.reported'),
+    data: z.object({ number: z.string(), channel: z.string(), category: z.string() }),
+  }),
+  z.object({
+    action: z.literal('case.transitioned'),
+    data: z.object({ number: z.string(), action: z.string(), from: z.string(), to: z.string() }),
+  }),
+  z.object({
     action: z.literal('access.denied'),
     data: z.object({ method: z.string(), route: z.string(), reason: z.enum(['out_of_scope', 'forbidden']) }),
   }),

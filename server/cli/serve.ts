@@ -12,6 +12,7 @@ import { DataDirInUseError, openDatabase } from '../db/open.js';
 import { startJobQueue } from '../jobs/queue.js';
 import { DEMO_PASSWORD } from '../seed/demo-data.js';
 import { seedDemo } from '../seed/seed-demo.js';
+import { GridLocator } from '../territory/placement.js';
 import { CliError } from './output.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -62,12 +63,13 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     log('seeding the demo subdistrict …');
     await seedDemo(database.db);
   }
+  const locator = new GridLocator(database.db);
   const jobs = await startJobQueue({
     connectionString: database.url,
     db: database.db,
     log: { error: console.error, info: () => {} },
   });
-  const app = await build({ db: database.db, config, jobs, webDir: WEB_DIST });
+  const app = await build({ db: database.db, config, jobs, locator, webDir: WEB_DIST });
 
   let stopping = false;
   const stop = async (signal: string) => {

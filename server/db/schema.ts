@@ -3,8 +3,10 @@
  * Migrations do not import this file: it describes the latest schema for application code only.
  */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CaseState, Channel, CloseReason, Satisfaction, SolvedLevel, Stage, Urgency } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
 import type { DepartmentKind, DepartmentLevel, UnitGeometry, UnitKind, UnitLevel } from '../../common/territory.js';
+import type { CaseAction } from '../../common/workflow.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -125,7 +127,129 @@ export interface CalendarDayTable {
   createdAt: Timestamp;
 }
 
+export interface CategoryTable {
+  id: string;
+  code: string;
+  majorCode: string;
+  kind: 'component' | 'event';
+  nameZh: string;
+  nameEn: string;
+  departmentKind: string | null;
+  selfRegister: Generated<boolean>;
+  selfHandle: Generated<boolean>;
+  duplicateRadiusM: Generated<number>;
+  duplicateWindowDays: Generated<number>;
+  serviceNoticeZh: string | null;
+  serviceNoticeEn: string | null;
+  keywords: Generated<string[]>;
+  disabled: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface TimeLimitTable {
+  id: string;
+  categoryId: string | null;
+  urgency: Urgency;
+  stage: Stage;
+  amount: number;
+  unit: 'natural_minutes' | 'natural_hours' | 'working_hours' | 'working_days';
+}
+
+export interface DispatchRuleTable {
+  id: string;
+  categoryId: string;
+  unitId: string;
+  unitPath: string;
+  district: string;
+  departmentId: string;
+  createdAt: Timestamp;
+}
+
+export interface CaseSerialTable {
+  district: string;
+  day: string;
+  last: number;
+}
+
+/** A pending extension or deferral request, waiting for a supervisor. */
+export interface PendingRequest {
+  kind: 'extension' | 'deferral';
+  reason: string;
+  amount?: { amount: number; unit: string };
+  byAccountId: string;
+  at: string;
+}
+
+export interface CaseTable {
+  district: string;
+  id: string;
+  number: string;
+  trackingCode: string;
+  state: CaseState;
+  channel: Channel;
+  categoryId: string;
+  urgency: Urgency;
+  title: string;
+  description: string;
+  address: string | null;
+  lng: number | null;
+  lat: number | null;
+  unitId: string;
+  unitPath: string;
+  outsideGrid: Generated<boolean>;
+  reporterKind: 'resident' | 'staff' | 'anonymous' | 'caller' | 'machine';
+  reporterResidentId: string | null;
+  reporterAccountId: string | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  externalId: string | null;
+  departmentId: string | null;
+  coDepartmentIds: Generated<string[]>;
+  handlerAccountId: string | null;
+  level: Generated<string>;
+  stage: Stage | null;
+  stageStartedAt: Date | null;
+  dueAt: Date | null;
+  warnedAt: Date | null;
+  overdueAt: Date | null;
+  pausedAt: Date | null;
+  pendingRequest: JSONColumnType<PendingRequest | null, string | null, string | null>;
+  closeReason: CloseReason | null;
+  solvedLevel: SolvedLevel | null;
+  closedAt: Date | null;
+  mergedIntoId: string | null;
+  satisfaction: Satisfaction | null;
+  callbackSolved: boolean | null;
+  /** CaseCounter values, plus onTime_<stage> / overdue_<stage> for every stage clock stopped. */
+  counters: JSONColumnType<Record<string, number>, string, string>;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CaseEventTable {
+  district: string;
+  caseId: string;
+  seq: number;
+  action: CaseAction;
+  fromState: CaseState | null;
+  toState: CaseState;
+  actor: JSONColumnType<Record<string, unknown>, string, string>;
+  actorRelation: string | null;
+  reason: string | null;
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+  public: Generated<boolean>;
+  createdAt: Timestamp;
+}
+
 export interface Database {
+  category: CategoryTable;
+  timeLimit: TimeLimitTable;
+  dispatchRule: DispatchRuleTable;
+  caseSerial: CaseSerialTable;
+  cases: CaseTable;
+  caseEvent: CaseEventTable;
   calendarDay: CalendarDayTable;
   unit: UnitTable;
   department: DepartmentTable;

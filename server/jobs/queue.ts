@@ -18,12 +18,22 @@ export interface QueueOptions {
   db: Db;
   log: { error: (obj: unknown, msg: string) => void; info: (obj: unknown, msg?: string) => void };
   sealEveryMs?: number;
+  /** Scheduled jobs (cron in Asia/Shanghai); pg-boss runs each once per tick across all servers. */
+  schedules?: { name: string; cron: string; run: () => Promise<unknown> }[];
 }
 
 export async function startJobQueue(options: QueueOptions): Promise<JobQueue> {
   const boss = new PgBoss({ connectionString: options.connectionString, schema: 'pgboss', max: 4 });
   boss.on('error', (error) => options.log.error({ err: error }, 'job queue error'));
   await boss.start();
+  for (const job of options.schedules ?? []) {
+    await boss.createQueue(job.name);
+    await boss.schedule(job.name, job.cron, undefined, { tz: 'Asia/Shanghai', singletonKey: job.name });
+    await boss.work(job.name, async () => {
+      const result = await job.run();
+      options.log.info({ job: job.name, result }, 'scheduled job done');
+    });
+  }
 
   let sealing = false;
   const timer = setInterval(async () => {

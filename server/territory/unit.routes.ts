@@ -13,7 +13,6 @@ import { importUnits } from './commands/import-units.js';
 import type { ImportProblem, ImportRow } from './import/import-row.js';
 import { parseGeoJson } from './import/parse-geojson.js';
 import { parseXlsx } from './import/parse-xlsx.js';
-import { GridLocator } from './placement.js';
 import { unitPolicy } from './unit.policy.js';
 import { presentFeatures, presentUnit, presentUnitDetail } from './unit.presenter.js';
 import { findAncestors, findUnitById, findUnitGeometry, listGeometriesUnder, listUnits } from './unit.repository.js';
@@ -37,7 +36,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export async function unitRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const locator = new GridLocator(app.db);
   app.addContentTypeParser(XLSX, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/geo+json', { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -84,7 +82,7 @@ export async function unitRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const actor = requireStaff(request);
-      const grid = await locator.locate(request.query.lng, request.query.lat);
+      const grid = await app.locator.locate(request.query.lng, request.query.lat);
       if (!grid || !inScope<{ path: string }>((u) => u.path)(actor, grid)) throw new AppError('NOT_FOUND');
       const ancestors = await findAncestors(app.db, grid.path);
       return { grid: { id: grid.id, code: grid.code, name: grid.name, level: 'grid' as const }, ancestors };

@@ -211,3 +211,48 @@ export async function makeResident(db: Db): Promise<{ id: string; phone: string 
     .execute();
   return { id, phone };
 }
+
+let categorySerial = 0;
+
+/** A case category (and its major), with optional self-register / self-handle permissions. */
+export async function makeCategory(
+  db: Db,
+  options: { selfRegister?: boolean; selfHandle?: boolean } = {},
+): Promise<{ id: string; code: string }> {
+  categorySerial += 1;
+  const major = String(40 + (categorySerial % 50)).padStart(2, '0');
+  const code = `${major}${String(categorySerial).padStart(2, '0')}`;
+  await db
+    .insertInto('category')
+    .values({
+      id: uuidv7(),
+      code: `${major}00`,
+      majorCode: major,
+      kind: 'event',
+      nameZh: '测试大类',
+      nameEn: 'Test major',
+      departmentKind: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  const id = uuidv7();
+  await db
+    .insertInto('category')
+    .values({
+      id,
+      code,
+      majorCode: major,
+      kind: 'event',
+      nameZh: '暴露垃圾',
+      nameEn: 'Exposed rubbish',
+      departmentKind: 'greening_sanitation',
+      selfRegister: options.selfRegister ?? false,
+      selfHandle: options.selfHandle ?? false,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .execute();
+  return { id, code };
+}
