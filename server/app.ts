@@ -15,6 +15,8 @@ import { accountRoutes } from './accounts/account.routes.js';
 import { residentSessionRoutes } from './accounts/resident-session.routes.js';
 import { sessionPlugin } from './accounts/session.plugin.js';
 import { sessionRoutes } from './accounts/session.routes.js';
+import { caseRoutes } from './cases/case.routes.js';
+import { publicCaseRoutes } from './cases/public-case.routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { departmentRoutes } from './departments/department.routes.js';
@@ -98,6 +100,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(unitRoutes);
   await app.register(departmentRoutes);
   await app.register(accountRoutes);
+  await app.register(caseRoutes);
+  await app.register(publicCaseRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

@@ -1,7 +1,8 @@
 /**
- * The `gridloop` command: serve | migrate | seed | import | user | audit | build-web | bench.
+ * The `gridloop` command: serve | migrate | seed | import | user | audit | calendar | build-web | bench.
  */
 import { parseArgs } from 'node:util';
+import { calendarCommand } from './cli/calendar.js';
 import { auditCommand, importUnitsCommand, migrateCommand, seedCommand, userCommand } from './cli/commands.js';
 import { CliError } from './cli/output.js';
 import { ensureWebBuilt, serve } from './cli/serve.js';
@@ -18,6 +19,7 @@ const HELP: Record<string, string> = {
   import units <file>       从 GeoJSON 或 XLSX 导入区划与网格 / import units
   user add|passwd|grant     管理工作人员账号 / manage staff accounts
   audit verify|seal         校验或封存审计链 / verify or seal the audit chain
+  calendar due|check|hours  工作日历与时限 / working calendar and deadlines
   build-web                 构建前端 / build the web application
   bench [placement]         性能测试 / benchmarks
 
@@ -42,6 +44,17 @@ gridloop user grant <username> --role <role> --unit <code> [--department <code>]
   Without --password a random one is printed and must be changed at first sign-in.`,
   audit:
     'gridloop audit verify | seal\n  verify: recompute the hash chain and report the first altered or deleted row (exit 3).\n  seal: chain rows not yet sealed.',
+  calendar: `gridloop calendar due [--from <ISO 8601 time>] --limit <amount> <unit>
+  Prints the due time (ISO 8601, +08:00) of a limit starting at --from (default now), with the
+  server's working hours and overrides. Units: natural-minutes, natural-hours, working-hours, working-days.
+gridloop calendar check [--year <yyyy>]
+  Prints "ok", or a warning when the year (default: this year, and from 1 December the next) has no
+  official holiday schedule yet (chinese-days covers 2004–2026; later years need set-day).
+gridloop calendar set-day <yyyy-mm-dd> workday|holiday [--note 说明]
+gridloop calendar unset-day <yyyy-mm-dd>
+  Declares a day a working day (调休上班) or a holiday, over the statutory calendar; unset-day removes it.
+gridloop calendar hours [09:00-12:00,13:00-17:30]
+  Prints or sets the working hours of a working day.`,
   'build-web': 'gridloop build-web\n  Builds the web application into web/dist.',
   bench: 'gridloop bench [placement]\n  Runs the benchmarks (see docs/benchmarks.md).',
 };
@@ -63,6 +76,10 @@ export async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       unit: { type: 'string' },
       department: { type: 'string' },
+      from: { type: 'string' },
+      limit: { type: 'string' },
+      year: { type: 'string' },
+      note: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -91,6 +108,8 @@ export async function main(argv: string[]): Promise<void> {
       return userCommand(config, rest[0], rest[1], values);
     case 'audit':
       return auditCommand(config, rest[0]);
+    case 'calendar':
+      return calendarCommand(config, rest, values);
     case 'build-web':
       return ensureWebBuilt((l) => console.log(l), true);
     case 'bench': {

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { build } from '../app.js';
 import { sealAll } from '../audit/audit.chain.js';
+import { sweepDeadlines } from '../cases/deadline-sweep.js';
 import type { Config } from '../config.js';
 import { DataDirInUseError, openDatabase } from '../db/open.js';
 import { startJobQueue } from '../jobs/queue.js';
@@ -68,6 +69,7 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     connectionString: database.url,
     db: database.db,
     log: { error: console.error, info: () => {} },
+    schedules: [{ name: 'deadline-sweep', cron: '* * * * *', run: () => sweepDeadlines(database.db, locator) }],
   });
   const app = await build({ db: database.db, config, jobs, locator, webDir: WEB_DIST });
 

@@ -16,7 +16,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 /** Builds the app on a test database (no job queue, no web). */
 export async function createTestApp(db: Db, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
-  const app = await build({ db, config: testConfig(overrides), logger: false });
+  const app = await build({
+    db,
+    config: testConfig(overrides),
+    logger: process.env.TEST_LOG ? { level: 'error' } : false,
+  });
   afterAll(() => app.close());
   return app;
 }

@@ -1,0 +1,129 @@
+/**
+ * Loading cases: one case with what its policy needs, and scoped lists (SQL scoping: the actor's
+ * unit subtrees, plus the cases dispatched or co-dispatched to their departments).
+ */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { CaseState } from '../../common/cases.js';
+import type { Actor } from '../accounts/actor.js';
+import type { Db, Trx } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { isStaff, scopePaths } from '../policies/predicates.js';
+import { pathInScope } from '../policies/scope.js';
+
+const caseColumns = [
+  'cases.district',
+  'cases.id',
+  'cases.number',
+  'cases.trackingCode',
+  'cases.state',
+  'cases.channel',
+  'cases.categoryId',
+  'cases.urgency',
+  'cases.title',
+  'cases.description',
+  'cases.address',
+  'cases.lng',
+  'cases.lat',
+  'cases.unitId',
+  'cases.unitPath',
+  'cases.outsideGrid',
+  'cases.reporterKind',
+  'cases.reporterResidentId',
+  'cases.reporterAccountId',
+  'cases.reporterName',
+  'cases.reporterPhone',
+  'cases.externalId',
+  'cases.departmentId',
+  'cases.coDepartmentIds',
+  'cases.handlerAccountId',
+  'cases.level',
+  'cases.stage',
+  'cases.stageStartedAt',
+  'cases.dueAt',
+  'cases.warnedAt',
+  'cases.overdueAt',
+  'cases.pausedAt',
+  'cases.pendingRequest',
+  'cases.closeReason',
+  'cases.solvedLevel',
+  'cases.closedAt',
+  'cases.mergedIntoId',
+  'cases.satisfaction',
+  'cases.callbackSolved',
+  'cases.counters',
+  'cases.version',
+  'cases.createdAt',
+  'cases.updatedAt',
+] as const;
+
+function selectCases(db: Db | Trx) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('category', 'category.id', 'cases.categoryId')
+    .select([
+      ...caseColumns,
+      'category.code as categoryCode',
+      'category.nameZh as categoryNameZh',
+      'category.nameEn as categoryNameEn',
+      'category.selfRegister as categorySelfRegister',
+      'category.selfHandle as categorySelfHandle',
+    ]);
+}
+
+export type CaseRow = NonNullable<Awaited<ReturnType<typeof findCase>>>;
+
+/** One case by id with its category's flags; `forUpdate` locks the row (inside a transaction). */
+export async function findCase(db: Db | Trx, id: string, forUpdate = false) {
+  let query = selectCases(db).where('cases.id', '=', id);
+  if (forUpdate) query = query.forUpdate('cases');
+  const row = await query.executeTakeFirst();
+  return row ? { ...row, pendingKind: row.pendingRequest?.kind ?? null } : undefined;
+}
+
+/** Rows the actor may see: their unit subtrees, their departments' cases, or (residents) their own reports. */
+export function caseScope(actor: Actor | null) {
+  return (eb: ExpressionBuilder<Database, 'cases'>): Expression<SqlBool> => {
+    if (!actor) return sql<SqlBool>`false`;
+    if (actor.kind === 'resident') return eb('cases.reporterResidentId', '=', actor.id);
+    if (!isStaff(actor)) return sql<SqlBool>`false`;
+    const departments = actor.grants.flatMap((g) => (g.role === 'handler' && g.departmentId ? [g.departmentId] : []));
+    const ors = [pathInScope(eb, 'cases.unitPath', scopePaths(actor))];
+    if (departments.length) {
+      ors.push(eb('cases.departmentId', 'in', departments));
+      ors.push(sql<SqlBool>`cases.co_department_ids && ${sql.val(departments)}::uuid[]`);
+    }
+    return eb.or(ors);
+  };
+}
+
+export interface CaseListQuery {
+  state?: CaseState[] | undefined;
+  overdue?: boolean | undefined;
+  departmentId?: string | undefined;
+  limit: number;
+  before?: string | undefined;
+}
+
+export async function listCases(db: Db, actor: Actor | null, query: CaseListQuery) {
+  let select = selectCases(db)
+    .where(caseScope(actor))
+    .orderBy('cases.createdAt', 'desc')
+    .orderBy('cases.id', 'desc')
+    .limit(query.limit);
+  if (query.state?.length) select = select.where('cases.state', 'in', query.state);
+  if (query.overdue) select = select.where('cases.overdueAt', 'is not', null);
+  if (query.departmentId) select = select.where('cases.departmentId', '=', query.departmentId);
+  if (query.before) select = select.where('cases.createdAt', '<', new Date(query.before));
+  const rows = await select.execute();
+  return rows.map((row) => ({ ...row, pendingKind: row.pendingRequest?.kind ?? null }));
+}
+
+export async function listEvents(db: Db, district: string, caseId: string) {
+  return db
+    .selectFrom('caseEvent')
+    .selectAll()
+    .where('district', '=', district)
+    .where('caseId', '=', caseId)
+    .orderBy('seq')
+    .execute();
+}

@@ -1,0 +1,151 @@
+/**
+ * The closed loop for staff: report, list in scope, read one case with its timeline and abilities,
+ * take a transition of the workflow table, read the table itself.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { WORKFLOW } from '../../common/workflow.js';
+import type { StaffActor } from '../accounts/actor.js';
+import { AppError } from '../http/app-error.js';
+import { denyOutOfScope, requireStaff } from '../http/request-context.js';
+import { errorResponses, listOf } from '../http/schemas.js';
+import { canReadCase } from './case.policy.js';
+import { presentCase, presentEvent } from './case.presenter.js';
+import { type CaseRow, findCase, listCases, listEvents } from './case.repository.js';
+import {
+  ZCaseDetail,
+  ZCaseListQuery,
+  ZCaseView,
+  ZReportResponse,
+  ZStaffReportRequest,
+  ZTransitionRequest,
+} from './case.schema.js';
+import { type CaseContext, reportCase } from './commands/report-case.js';
+import { transitionCase } from './commands/transition-case.js';
+import { suggestDepartment } from './dispatch-rules.js';
+
+const tags = ['cases'];
+const ZParams = z.strictObject({ id: z.uuid() });
+
+export async function caseRoutes(app: FastifyInstance): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const context = (request: FastifyRequest): CaseContext => ({
+    db: app.db,
+    locator: app.locator,
+    actor: request.actor,
+    requestId: String(request.id),
+    ip: request.ip,
+  });
+
+  /** A case with its timeline and, for a case waiting to be dispatched, the rules' suggestion. */
+  async function detail(actor: StaffActor, c: CaseRow) {
+    const [events, suggested] = await Promise.all([
+      listEvents(app.db, c.district, c.id),
+      c.state === 'registered' ? suggestDepartment(app.db, c.categoryId, c.unitPath) : null,
+    ]);
+    return { ...presentCase(actor, c), events: events.map(presentEvent), suggestedDepartmentId: suggested };
+  }
+
+  /** Loads a case the actor may read, or 404 (audited). */
+  async function loadReadable(request: FastifyRequest, id: string) {
+    const c = await findCase(app.db, id);
+    if (!c) throw new AppError('NOT_FOUND');
+    if (!canReadCase(request.actor, c)) await denyOutOfScope(request, { type: 'case', id, district: c.district });
+    return c;
+  }
+
+  r.get(
+    '/api/workflow',
+    {
+      schema: {
+        tags,
+        summary: 'The case workflow table: every transition, who may take it, what it needs / 案件流转规则表',
+        response: { 200: z.object({ transitions: z.array(z.record(z.string(), z.unknown())) }) },
+      },
+    },
+    async () => ({ transitions: WORKFLOW.map((t) => ({ ...t })) }),
+  );
+
+  r.post(
+    '/api/cases',
+    {
+      schema: {
+        tags,
+        summary: 'Report a case: patrol, hotline, survey or board / 上报案件',
+        body: ZStaffReportRequest,
+        response: { 201: ZReportResponse, 200: ZReportResponse, ...errorResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireStaff(request);
+      const { caller, ...body } = request.body;
+      const result = await reportCase(context(request), {
+        ...body,
+        reporter:
+          body.channel === 'hotline'
+            ? { kind: 'caller', name: caller?.name, phone: caller?.phone }
+            : { kind: 'staff', accountId: actor.id },
+      });
+      return reply.status(result.created ? 201 : 200).send(result);
+    },
+  );
+
+  r.get(
+    '/api/cases',
+    {
+      schema: {
+        tags,
+        summary: 'Cases in my scope, newest first / 辖区案件列表',
+        querystring: ZCaseListQuery,
+        response: { 200: listOf(ZCaseView), ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const actor = requireStaff(request);
+      const rows = await listCases(app.db, actor, { ...request.query, overdue: request.query.overdue === 'true' });
+      const now = new Date();
+      return { items: rows.map((c) => presentCase(actor, c, now)) };
+    },
+  );
+
+  r.get(
+    '/api/cases/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One case: details, clock, timeline and what I may do / 案件详情',
+        params: ZParams,
+        response: { 200: ZCaseDetail, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireStaff(request);
+      const c = await loadReadable(request, request.params.id);
+      return detail(actor, c);
+    },
+  );
+
+  r.post(
+    '/api/cases/:id/transitions',
+    {
+      schema: {
+        tags,
+        summary: 'Take one step of the workflow (register, dispatch, acknowledge, return …) / 案件流转',
+        description:
+          'Send the `version` you saw; if someone acted first the answer is 409 with the current state and version.',
+        params: ZParams,
+        body: ZTransitionRequest,
+        response: { 200: ZCaseDetail, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const actor = requireStaff(request);
+      await loadReadable(request, request.params.id);
+      await transitionCase(context(request), { ...request.body, caseId: request.params.id });
+      const c = await findCase(app.db, request.params.id);
+      if (!c) throw new AppError('NOT_FOUND');
+      return detail(actor, c);
+    },
+  );
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import {
+  CASE_STATES,
+  CHANNELS,
+  CLOSE_REASONS,
+  REJECT_REASONS,
+  SATISFACTIONS,
+  STAGES,
+  URGENCIES,
+} from '../../common/cases.js';
+import { CASE_ACTIONS } from '../../common/workflow.js';
+
+const LIMIT_UNITS = ['natural_minutes', 'natural_hours', 'working_hours', 'working_days'] as const;
+
+const ZLocation = {
+  lng: z.number().min(-180).max(180).optional(),
+  lat: z.number().min(-90).max(90).optional(),
+  address: z.string().trim().max(200).optional(),
+};
+
+const ZReportBase = {
+  categoryCode: z.string().regex(/^\d{4}$/, '4 digits'),
+  urgency: z.enum(URGENCIES).default('normal'),
+  title: z.string().trim().max(80).optional(),
+  description: z.string().trim().min(4).max(4_000),
+  ...ZLocation,
+};
+
+/** Staff report: patrol (grid workers), hotline (dispatchers), survey and board (committee staff). */
+export const ZStaffReportRequest = z.strictObject({
+  ...ZReportBase,
+  channel: z.enum(['patrol', 'hotline', 'survey', 'board']),
+  caller: z
+    .strictObject({ name: z.string().trim().max(50).optional(), phone: z.string().trim().max(20).optional() })
+    .optional(),
+  externalId: z.string().trim().min(1).max(100).optional(),
+});
+
+/** Resident (or anonymous) report from the public page. */
+export const ZPublicReportRequest = z.strictObject({
+  ...ZReportBase,
+  contact: z
+    .strictObject({
+      name: z.string().trim().max(50).optional(),
+      phone: z
+        .string()
+        .regex(/^1\d{10}$/)
+        .optional(),
+    })
+    .optional(),
+});
+
+export const ZReportResponse = z.object({
+  id: z.string(),
+  number: z.string(),
+  trackingCode: z.string(),
+  created: z.boolean(),
+});
+
+export const ZTransitionRequest = z.strictObject({
+  action: z.enum(CASE_ACTIONS).exclude(['report']),
+  version: z.number().int().min(1),
+  reason: z.string().trim().max(2_000).optional(),
+  rejectReason: z.enum(REJECT_REASONS).optional(),
+  departmentId: z.uuid().optional(),
+  closeReason: z.enum(CLOSE_REASONS).optional(),
+  mergedIntoId: z.uuid().optional(),
+  satisfaction: z.enum(SATISFACTIONS).optional(),
+  solved: z.boolean().optional(),
+  amount: z.strictObject({ amount: z.number().positive().max(365), unit: z.enum(LIMIT_UNITS) }).optional(),
+  photos: z
+    .array(
+      z.strictObject({
+        key: z.string().regex(/^[a-f0-9]{64}$/, 'a media key'),
+        role: z.enum(['before', 'after', 'evidence']),
+      }),
+    )
+    .max(9)
+    .optional(),
+});
+
+export const ZCaseListQuery = z.strictObject({
+  state: z
+    .string()
+    .transform((v) => v.split(','))
+    .pipe(z.array(z.enum(CASE_STATES)))
+    .optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.iso.datetime({ offset: true }).optional(),
+});
+
+const ZNamed = z.object({ zh: z.string(), en: z.string() });
+
+export const ZCaseView = z.object({
+  id: z.string(),
+  number: z.string(),
+  trackingCode: z.string().nullable(),
+  state: z.enum(CASE_STATES),
+  channel: z.enum(CHANNELS),
+  category: z.object({ code: z.string(), name: ZNamed }),
+  urgency: z.enum(URGENCIES),
+  title: z.string(),
+  description: z.string(),
+  address: z.string().nullable(),
+  location: z.object({ lng: z.number(), lat: z.number() }).nullable(),
+  unitId: z.string(),
+  outsideGrid: z.boolean(),
+  reporter: z.object({ kind: z.string(), name: z.string().nullable(), phone: z.string().nullable() }),
+  departmentId: z.string().nullable(),
+  coDepartmentIds: z.array(z.string()),
+  level: z.string(),
+  clock: z.object({
+    stage: z.enum(STAGES).nullable(),
+    startedAt: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    light: z.enum(['none', 'green', 'yellow', 'red', 'paused']),
+  }),
+  pendingRequest: z.object({ kind: z.enum(['extension', 'deferral']), reason: z.string() }).nullable(),
+  closeReason: z.enum(CLOSE_REASONS).nullable(),
+  solvedLevel: z.string().nullable(),
+  satisfaction: z.enum(SATISFACTIONS).nullable(),
+  counters: z.record(z.string(), z.number()),
+  version: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  abilities: z.array(z.enum(CASE_ACTIONS)),
+});
+
+export const ZCaseEventView = z.object({
+  seq: z.number(),
+  action: z.enum(CASE_ACTIONS),
+  fromState: z.enum(CASE_STATES).nullable(),
+  toState: z.enum(CASE_STATES),
+  actor: z.object({ name: z.string().nullable(), relation: z.string().nullable() }),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  at: z.string(),
+});
+
+export const ZCaseDetail = ZCaseView.extend({
+  events: z.array(ZCaseEventView),
+  /** The department the dispatch rules suggest (category × most specific unit), for the dispatcher. */
+  suggestedDepartmentId: z.string().nullable(),
+});
+
+export const ZPublicCaseView = z.object({
+  number: z.string(),
+  state: z.enum(CASE_STATES),
+  category: z.object({ code: z.string(), name: ZNamed }),
+  title: z.string(),
+  createdAt: z.string(),
+  closeReason: z.enum(CLOSE_REASONS).nullable(),
+  abilities: z.array(z.enum(['callback', 'reopen'])),
+  version: z.number(),
+  events: z.array(
+    z.object({
+      action: z.enum(CASE_ACTIONS),
+      toState: z.enum(CASE_STATES),
+      at: z.string(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});

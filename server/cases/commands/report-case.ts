@@ -1,0 +1,249 @@
+import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Channel, Urgency } from '../../../common/cases.js';
+import { CHANNEL_REPORTERS, transitionOf } from '../../../common/workflow.js';
+import type { Actor } from '../../accounts/actor.js';
+import { actorSnapshot } from '../../accounts/actor.js';
+import { writeAudit } from '../../audit/audit.writer.js';
+import { loadCalendar } from '../../calendar/calendar.repository.js';
+import type { Db, Trx } from '../../db/database.js';
+import { AppError } from '../../http/app-error.js';
+import type { GridLocator } from '../../territory/placement.js';
+import { relationsTo, type SystemActor } from '../case.policy.js';
+import { applyClock, limitFor } from '../case-clock.js';
+
+export type Reporter =
+  | { kind: 'resident'; residentId: string; name?: string | undefined; phone?: string | undefined }
+  | { kind: 'staff'; accountId: string }
+  | { kind: 'anonymous'; name?: string | undefined; phone?: string | undefined }
+  | { kind: 'caller'; name?: string | undefined; phone?: string | undefined }
+  | { kind: 'machine'; name: string };
+
+export interface ReportCaseProps {
+  channel: Channel;
+  categoryCode: string;
+  urgency: Urgency;
+  title?: string | undefined;
+  description: string;
+  address?: string | undefined;
+  lng?: number | undefined;
+  lat?: number | undefined;
+  reporter: Reporter;
+  /** The id the sending system gave it (hotline work order, Open311 token, sensor alarm): a retry returns the first case. */
+  externalId?: string | undefined;
+}
+
+export interface CaseContext {
+  db: Db;
+  locator: GridLocator;
+  actor: Actor | SystemActor | null;
+  requestId?: string | undefined;
+  ip?: string | undefined;
+}
+
+// Crockford's base32 without I, L, O, U: tracking codes read aloud over the phone.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const trackingCode = () => Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+
+/** 'yyyymmdd' of an instant in China's time zone (UTC+8, no daylight saving). */
+export const chinaDay = (at: Date) =>
+  new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+
+/** Where a report belongs: its unit grid, or — for a point outside every grid or no point — the smallest unit whose box holds it, else the top of the territory. */
+async function place(ctx: CaseContext, props: ReportCaseProps) {
+  if (props.lng !== undefined && props.lat !== undefined) {
+    const grid = await ctx.locator.locate(props.lng, props.lat);
+    if (grid) return { id: grid.id, path: grid.path, district: grid.district, outsideGrid: false };
+    const boxed = await ctx.db
+      .selectFrom('unit')
+      .select(['id', 'path', 'district'])
+      .where('minLng', '<=', props.lng)
+      .where('maxLng', '>=', props.lng)
+      .where('minLat', '<=', props.lat)
+      .where('maxLat', '>=', props.lat)
+      .orderBy('depth', 'desc')
+      .executeTakeFirst();
+    if (boxed) return { ...boxed, outsideGrid: true };
+  }
+  // No usable point: the reporting staff member's own scope, else the top unit.
+  const actor = ctx.actor;
+  const grant = actor?.kind === 'staff' ? actor.grants[0] : undefined;
+  if (grant) return { id: grant.unitId, path: grant.unitPath, district: grant.district, outsideGrid: true };
+  const top = await ctx.db
+    .selectFrom('unit')
+    .select(['id', 'path', 'district'])
+    .orderBy('depth')
+    .orderBy('code')
+    .executeTakeFirst();
+  if (!top) throw new AppError('LOCATION_REQUIRED');
+  return { ...top, outsideGrid: true };
+}
+
+/** Next readable number of the day in the district: district-yyyymmdd-serial. */
+async function nextNumber(trx: Trx, district: string, at: Date): Promise<string> {
+  const day = chinaDay(at);
+  const { rows } = await sql<{ last: number }>`
+    insert into case_serial (district, day, last) values (${district}, ${day}::date, 1)
+    on conflict (district, day) do update set last = case_serial.last + 1
+    returning last`.execute(trx);
+  return `${district}-${day}-${String(rows[0]?.last ?? 1).padStart(5, '0')}`;
+}
+
+/**
+ * 上报: creates a case in `reported` with its first event and audit row, placed in its unit grid,
+ * the register clock running. A point outside every grid is accepted and flagged.
+ */
+export async function reportCase(
+  ctx: CaseContext,
+  props: ReportCaseProps,
+): Promise<{ id: string; number: string; trackingCode: string; created: boolean }> {
+  if ((props.lng === undefined || props.lat === undefined) && !props.address?.trim())
+    throw new AppError('LOCATION_REQUIRED');
+  const category = await ctx.db
+    .selectFrom('category')
+    .select(['id', 'code', 'majorCode'])
+    .where('code', '=', props.categoryCode)
+    .where('disabled', '=', false)
+    .executeTakeFirst();
+  if (!category || category.code.endsWith('00')) {
+    throw new AppError('CATEGORY_UNKNOWN', {
+      fields: [{ path: 'body.categoryCode', reason: 'unknown, disabled or a major category' }],
+    });
+  }
+  if (props.externalId) {
+    const existing = await ctx.db
+      .selectFrom('cases')
+      .select(['id', 'number', 'trackingCode'])
+      .where('channel', '=', props.channel)
+      .where('externalId', '=', props.externalId)
+      .executeTakeFirst();
+    if (existing) return { ...existing, created: false };
+  }
+  const unit = await place(ctx, props);
+  const reporterResidentId = props.reporter.kind === 'resident' ? props.reporter.residentId : null;
+  const reporterAccountId = props.reporter.kind === 'staff' ? props.reporter.accountId : null;
+  const probe = {
+    state: 'reported' as const,
+    unitPath: unit.path,
+    departmentId: null,
+    coDepartmentIds: [],
+    handlerAccountId: null,
+    reporterResidentId,
+    reporterAccountId,
+    pendingKind: null,
+    categorySelfRegister: false,
+    categorySelfHandle: false,
+    closedAt: null,
+  };
+  const relations = relationsTo(ctx.actor, probe);
+  // An anonymous resident is the reporter of what they send through the public page.
+  if (!ctx.actor && props.reporter.kind === 'anonymous') relations.add('reporter');
+  const relation = CHANNEL_REPORTERS[props.channel].find((r) => relations.has(r));
+  if (!relation)
+    throw new AppError('CHANNEL_NOT_ALLOWED', { fields: [{ path: 'body.channel', reason: 'not yours to use here' }] });
+
+  const now = new Date();
+  const calendar = await loadCalendar(ctx.db);
+  const report = transitionOf('report');
+  const { clock } = await applyClock(report.clock, emptyClock(), {
+    calendar,
+    now,
+    limit: (stage) => limitFor(ctx.db, category.id, props.urgency, stage),
+  });
+  const contact =
+    props.reporter.kind === 'resident' || props.reporter.kind === 'caller' || props.reporter.kind === 'anonymous'
+      ? { name: props.reporter.name?.trim() || null, phone: props.reporter.phone?.trim() || null }
+      : props.reporter.kind === 'machine'
+        ? { name: props.reporter.name, phone: null }
+        : { name: null, phone: null };
+
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const id = uuidv7();
+      const number = await nextNumber(trx, unit.district, now);
+      const code = trackingCode();
+      const title = props.title?.trim() || props.description.trim().slice(0, 40);
+      await trx
+        .insertInto('cases')
+        .values({
+          district: unit.district,
+          id,
+          number,
+          trackingCode: code,
+          state: 'reported',
+          channel: props.channel,
+          categoryId: category.id,
+          urgency: props.urgency,
+          title,
+          description: props.description.trim(),
+          address: props.address?.trim() || null,
+          lng: props.lng ?? null,
+          lat: props.lat ?? null,
+          unitId: unit.id,
+          unitPath: unit.path,
+          outsideGrid: unit.outsideGrid,
+          reporterKind: props.reporter.kind,
+          reporterResidentId,
+          reporterAccountId,
+          reporterName: contact.name,
+          reporterPhone: contact.phone,
+          externalId: props.externalId ?? null,
+          pendingRequest: null,
+          counters: JSON.stringify({}),
+          ...clock,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .execute();
+      await trx
+        .insertInto('caseEvent')
+        .values({
+          district: unit.district,
+          caseId: id,
+          seq: 1,
+          action: 'report',
+          fromState: null,
+          toState: 'reported',
+          actor: JSON.stringify(actorSnapshot(ctx.actor?.kind === 'system' ? null : ctx.actor)),
+          actorRelation: relation,
+          reason: null,
+          data: JSON.stringify({ channel: props.channel, category: category.code, outsideGrid: unit.outsideGrid }),
+          public: report.public,
+          createdAt: now,
+        })
+        .execute();
+      await writeAudit(
+        trx,
+        { actor: ctx.actor, requestId: ctx.requestId, ip: ctx.ip },
+        { action: 'case.reported', data: { number, channel: props.channel, category: category.code } },
+        { type: 'case', id, district: unit.district },
+      );
+      await sql`select pg_notify('case_events', ${JSON.stringify({ caseId: id, district: unit.district, seq: 1 })})`.execute(
+        trx,
+      );
+      return { id, number, trackingCode: code, created: true };
+    });
+  } catch (error) {
+    // Two retries with the same external id raced: the loser answers with the winner's case.
+    if (props.externalId && (error as { code?: string }).code === '23505') {
+      const existing = await ctx.db
+        .selectFrom('cases')
+        .select(['id', 'number', 'trackingCode'])
+        .where('channel', '=', props.channel)
+        .where('externalId', '=', props.externalId)
+        .executeTakeFirst();
+      if (existing) return { ...existing, created: false };
+    }
+    throw error;
+  }
+}
+
+export const emptyClock = () => ({
+  stage: null,
+  stageStartedAt: null,
+  dueAt: null,
+  warnedAt: null,
+  overdueAt: null,
+  pausedAt: null,
+});

@@ -1,0 +1,93 @@
+/**
+ * The deadline sweep (DESIGN rule 8): marks the yellow light once a running stage has used its
+ * warning share of the time, and the red light once it is past due — each exactly once, in batches
+ * — and issues an automatic supervision order (督办) on every case that just turned red.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { AppError } from '../http/app-error.js';
+import type { GridLocator } from '../territory/placement.js';
+import { transitionCase } from './commands/transition-case.js';
+
+export const SYSTEM_SWEEPER = { kind: 'system', id: null, name: 'deadline-sweep' } as const;
+
+export interface SweepOptions {
+  /** Share of a stage's time after which the light turns yellow (0–1). */
+  warnShare?: number;
+  batch?: number;
+  now?: Date;
+}
+
+export interface SweepResult {
+  warned: number;
+  overdue: number;
+  supervised: number;
+}
+
+/**
+ * One pass. The share is measured in natural time between the stage's start and its due time, which
+ * for working-time limits warns a little early across nights and holidays — on the safe side.
+ */
+export async function sweepDeadlines(db: Db, locator: GridLocator, options: SweepOptions = {}): Promise<SweepResult> {
+  const now = options.now ?? new Date();
+  const share = options.warnShare ?? 0.75;
+  const batch = options.batch ?? 1_000;
+  let warned = 0;
+  let overdue = 0;
+  let supervised = 0;
+  for (;;) {
+    const { rows } = await sql<{ id: string }>`
+      update cases set warned_at = ${now}
+      where (district, id) in (
+        select district, id from cases
+        where due_at is not null and paused_at is null and warned_at is null and overdue_at is null
+          and ${now} >= stage_started_at + (due_at - stage_started_at) * ${share}::float8
+        limit ${batch} for update skip locked)
+      returning id`.execute(db);
+    warned += rows.length;
+    if (rows.length < batch) break;
+  }
+  for (;;) {
+    const { rows } = await sql<{ id: string; version: number }>`
+      update cases set overdue_at = ${now}, warned_at = coalesce(warned_at, ${now})
+      where (district, id) in (
+        select district, id from cases
+        where due_at is not null and paused_at is null and overdue_at is null and due_at < ${now}
+        limit ${batch} for update skip locked)
+      returning id, version`.execute(db);
+    overdue += rows.length;
+    for (const row of rows) {
+      if (await superviseOverdue(db, locator, row.id)) supervised += 1;
+    }
+    if (rows.length < batch) break;
+  }
+  return { warned, overdue, supervised };
+}
+
+/** An automatic supervision order on a case that just went overdue; a concurrent change is retried once. */
+async function superviseOverdue(db: Db, locator: GridLocator, caseId: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const current = await db
+      .selectFrom('cases')
+      .select(['version', 'state'])
+      .where('id', '=', caseId)
+      .executeTakeFirst();
+    if (!current) return false;
+    try {
+      await transitionCase(
+        { db, locator, actor: SYSTEM_SWEEPER },
+        {
+          caseId,
+          action: 'supervise',
+          version: current.version,
+          reason: '超过办理时限，系统自动督办 / overdue: automatic supervision order',
+        },
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code !== 'CASE_VERSION_CONFLICT') return false;
+    }
+  }
+  return false;
+}
