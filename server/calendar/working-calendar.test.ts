@@ -25,7 +25,9 @@ function at(text: string): Date {
 
 /** The due time, as '2026-10-10 16:00' for readable expectations. */
 function due(from: string, amount: number, unit: LimitUnit, cal = calendar): string {
-  return toShanghaiIso(cal.addLimit(at(from), amount, unit)).slice(0, 16).replace('T', ' ');
+  return toShanghaiIso(cal.addLimit(at(from), amount, unit))
+    .slice(0, 16)
+    .replace('T', ' ');
 }
 
 describe('statutory calendar (chinese-days 2026)', () => {
@@ -146,7 +148,10 @@ describe('natural units', () => {
 
 describe('overrides and years without an official schedule', () => {
   it('lets an administrator make a holiday a working day, and a working day a holiday', () => {
-    const extraWorkday = new WorkingCalendar({ workingHours: DEFAULT_WORKING_HOURS, overrides: { '2026-10-05': 'workday' } });
+    const extraWorkday = new WorkingCalendar({
+      workingHours: DEFAULT_WORKING_HOURS,
+      overrides: { '2026-10-05': 'workday' },
+    });
     expect(extraWorkday.isWorkday('2026-10-05')).toBe(true);
     expect(due('2026-09-30 16:00', 1, 'working_days', extraWorkday)).toBe('2026-10-05 16:00');
     const extraHoliday = new WorkingCalendar({
@@ -219,8 +224,12 @@ describe('pauses (deferral stops the clock)', () => {
 
   it('leaves the due time when the pause consumed no working time; natural units shift by elapsed time', () => {
     const dueAt = at('2026-11-06 16:00');
-    expect(calendar.shiftForPause(dueAt, at('2026-11-03 18:00'), at('2026-11-04 08:00'), 'working_hours')).toEqual(dueAt);
-    expect(calendar.shiftForPause(dueAt, at('2026-11-04 08:00'), at('2026-11-03 18:00'), 'working_hours')).toEqual(dueAt);
+    expect(calendar.shiftForPause(dueAt, at('2026-11-03 18:00'), at('2026-11-04 08:00'), 'working_hours')).toEqual(
+      dueAt,
+    );
+    expect(calendar.shiftForPause(dueAt, at('2026-11-04 08:00'), at('2026-11-03 18:00'), 'working_hours')).toEqual(
+      dueAt,
+    );
     const natural = calendar.shiftForPause(dueAt, at('2026-11-03 18:00'), at('2026-11-04 08:00'), 'natural_hours');
     expect(toShanghaiIso(natural)).toBe('2026-11-07T06:00:00+08:00');
   });
@@ -240,7 +249,9 @@ describe('inputs', () => {
         }),
     ).toThrow(/overlap/);
     expect(() => new WorkingCalendar({ workingHours: [['9:00', '25:00']] })).toThrow(/HH:MM/);
-    expect(() => new WorkingCalendar({ workingHours: DEFAULT_WORKING_HOURS, overrides: { '2026-02-30': 'holiday' } })).toThrow();
+    expect(
+      () => new WorkingCalendar({ workingHours: DEFAULT_WORKING_HOURS, overrides: { '2026-02-30': 'holiday' } }),
+    ).toThrow();
     expect(() => calendar.addLimit(at('2026-11-03 10:00'), -1, 'working_hours')).toThrow(RangeError);
     expect(() => calendar.addLimit(new Date(Number.NaN), 1, 'working_hours')).toThrow(RangeError);
     expect(due('2026-11-03 20:00', 0, 'working_hours')).toBe('2026-11-03 20:00');

@@ -208,13 +208,7 @@ export class WorkingCalendar {
   /** Working-day flag of a day number: override, else statutory (which falls back to weekdays). */
   private workdayNumber(day: number): boolean {
     const override = this.overrides.get(day);
-    if (override !== undefined) return override;
-    const { year } = civilFromDays(day);
-    if (!scheduleKnown(year)) {
-      const weekday = weekdayOf(day);
-      return weekday !== 0 && weekday !== 6;
-    }
-    return statutoryWorkday(day, year);
+    return override ?? statutoryWorkday(day, weekdayOf(day));
   }
 
   /** The instant where `amount` ms of working time after `start` have been consumed. O(days). */

@@ -2,6 +2,7 @@
  * `gridloop calendar due | check | set-day | unset-day | hours`: the administrator's view of the
  * working calendar, through the same loader (`loadCalendar`) and settings as the server.
  */
+import { ERRORS } from '../../common/errors.js';
 import {
   listOverrides,
   loadCalendar,
@@ -49,7 +50,7 @@ function parseLimit(limit: string | undefined, word: string | undefined): { amou
 function explain(error: unknown): never {
   if (error instanceof AppError) {
     const fields = (error.fields ?? []).map((f) => `${f.path}: ${f.reason}`).join('; ');
-    throw new CliError(`${error.code}: ${error.message}${fields ? ` (${fields})` : ''}`, 2);
+    throw new CliError(`${error.code}: ${ERRORS[error.code].zh} / ${error.message}${fields ? ` (${fields})` : ''}`, 2);
   }
   throw error;
 }
