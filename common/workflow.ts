@@ -102,6 +102,8 @@ export interface TransitionRequirements {
   categoryAllows?: 'selfRegister' | 'selfHandle';
   /** A pending request of this kind must exist (approve/deny). */
   pending?: 'extension' | 'deferral';
+  /** One rating per closure: a callback already recorded must not be overwritten (a reopen clears it). */
+  notYetRated?: true;
   /** Only within the category's dispute window after closing (days, a setting). */
   withinDisputeWindow?: true;
 }
@@ -418,7 +420,7 @@ export const WORKFLOW: readonly Transition[] = [
     from: ['closed'],
     to: 'same',
     actors: ['reporter', 'dispatcher'],
-    requires: { rating: true },
+    requires: { rating: true, notYetRated: true },
     clock: {},
     counts: [],
     public: true,

@@ -5,10 +5,11 @@
 import type { CaseState } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
 import { type ActorRelation, actionsFrom, type CaseAction, type Transition } from '../../common/workflow.js';
-import type { Actor } from '../accounts/actor.js';
+import { type Actor, actorSnapshot } from '../accounts/actor.js';
 import { isStaff, pathCovered } from '../policies/predicates.js';
 
 export interface CaseForPolicy {
+  id: string;
   state: CaseState;
   pendingKind: 'extension' | 'deferral' | null;
   categorySelfRegister: boolean;
@@ -20,6 +21,17 @@ export interface CaseForPolicy {
   handlerAccountId: string | null;
   reporterResidentId: string | null;
   reporterAccountId: string | null;
+  satisfaction: string | null;
+}
+
+/**
+ * Whoever holds a case's tracking code (查询码): the reporter, also when they reported anonymously.
+ * The code is the secret; it stands for nobody else and for no other case.
+ */
+export interface TrackingActor {
+  kind: 'tracking';
+  id: null;
+  caseId: string;
 }
 
 /** The system itself (sensor keys, Open311, the deadline sweep). */
@@ -29,6 +41,20 @@ export interface SystemActor {
   name: string;
 }
 
+/** Everyone who may act on a case: a signed-in person, a tracking-code holder, the system, or nobody. */
+export type CaseActor = Actor | TrackingActor | SystemActor | null;
+
+/** Who acted, as the case's event log records it (the system and tracking-code holders by kind). */
+export function caseActorSnapshot(actor: CaseActor): Record<string, unknown> {
+  if (actor?.kind === 'system') return { kind: 'system', name: actor.name };
+  if (actor?.kind === 'tracking') return { kind: 'anonymous', via: 'tracking_code' };
+  return actorSnapshot(actor);
+}
+
+/** The actor as the audit log takes it: a tracking-code holder is anonymous there. */
+export const auditActorOf = (actor: CaseActor): Actor | SystemActor | null =>
+  actor?.kind === 'tracking' ? null : actor;
+
 const ROLE_RELATIONS: [ActorRelation, Role][] = [
   ['dispatcher', 'dispatcher'],
   ['gridWorker', 'grid_worker'],
@@ -37,9 +63,13 @@ const ROLE_RELATIONS: [ActorRelation, Role][] = [
 ];
 
 /** Every relation the actor has to the case. */
-export function relationsTo(actor: Actor | SystemActor | null, c: CaseForPolicy): Set<ActorRelation> {
+export function relationsTo(actor: CaseActor, c: CaseForPolicy): Set<ActorRelation> {
   const relations = new Set<ActorRelation>();
   if (!actor) return relations;
+  if (actor.kind === 'tracking') {
+    if (actor.caseId === c.id) relations.add('reporter');
+    return relations;
+  }
   if (actor.kind === 'system') {
     relations.add('system');
     return relations;
@@ -76,7 +106,7 @@ export const DISPUTE_DAYS = 7;
  * dispute window. Returns the name of the first unmet one.
  */
 export function unmetPrecondition(
-  actor: Actor | SystemActor | null,
+  actor: CaseActor,
   c: CaseForPolicy,
   t: Transition,
   now = new Date(),
@@ -86,6 +116,7 @@ export function unmetPrecondition(
   if (r.categoryAllows === 'selfRegister' && !c.categorySelfRegister) return 'categoryAllows';
   if (r.categoryAllows === 'selfHandle' && !c.categorySelfHandle) return 'categoryAllows';
   if (r.notTheHandler && actor && actor.kind === 'staff' && actor.id === c.handlerAccountId) return 'notTheHandler';
+  if (r.notYetRated && c.satisfaction !== null) return 'notYetRated';
   if (r.withinDisputeWindow && c.closedAt && now.getTime() - c.closedAt.getTime() > DISPUTE_DAYS * 86_400_000) {
     return 'withinDisputeWindow';
   }
@@ -93,18 +124,14 @@ export function unmetPrecondition(
 }
 
 /** The relation under which the actor may take the transition, or undefined. */
-export function relationFor(
-  actor: Actor | SystemActor | null,
-  c: CaseForPolicy,
-  t: Transition,
-): ActorRelation | undefined {
+export function relationFor(actor: CaseActor, c: CaseForPolicy, t: Transition): ActorRelation | undefined {
   if (!t.from.includes(c.state)) return undefined;
   const relations = relationsTo(actor, c);
   return t.actors.find((a) => relations.has(a));
 }
 
 /** The actions the actor may take now (the web shows exactly these buttons). */
-export function caseAbilities(actor: Actor | null, c: CaseForPolicy): CaseAction[] {
+export function caseAbilities(actor: CaseActor, c: CaseForPolicy): CaseAction[] {
   return actionsFrom(c.state)
     .filter((t) => t.action !== 'report' && relationFor(actor, c, t) !== undefined && !unmetPrecondition(actor, c, t))
     .map((t) => t.action);

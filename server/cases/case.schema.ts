@@ -144,6 +144,18 @@ export const ZCaseDetail = ZCaseView.extend({
   suggestedDepartmentId: z.string().nullable(),
 });
 
+export const ZPublicCallbackRequest = z.strictObject({
+  version: z.number().int().min(1),
+  satisfaction: z.enum(SATISFACTIONS),
+  solved: z.boolean(),
+  reason: z.string().trim().max(500).optional(),
+});
+
+export const ZPublicReopenRequest = z.strictObject({
+  version: z.number().int().min(1),
+  reason: z.string().trim().min(4).max(2_000),
+});
+
 export const ZPublicCaseView = z.object({
   number: z.string(),
   state: z.enum(CASE_STATES),
@@ -151,6 +163,7 @@ export const ZPublicCaseView = z.object({
   title: z.string(),
   createdAt: z.string(),
   closeReason: z.enum(CLOSE_REASONS).nullable(),
+  satisfaction: z.enum(SATISFACTIONS).nullable(),
   abilities: z.array(z.enum(['callback', 'reopen'])),
   version: z.number(),
   events: z.array(

@@ -4,13 +4,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Channel, Urgency } from '../../../common/cases.js';
 import { CHANNEL_REPORTERS, transitionOf } from '../../../common/workflow.js';
 import type { Actor } from '../../accounts/actor.js';
-import { actorSnapshot } from '../../accounts/actor.js';
 import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { Db, Trx } from '../../db/database.js';
 import { AppError } from '../../http/app-error.js';
 import type { GridLocator } from '../../territory/placement.js';
-import { relationsTo, type SystemActor } from '../case.policy.js';
+import { auditActorOf, type CaseActor, caseActorSnapshot, relationsTo } from '../case.policy.js';
 import { applyClock, limitFor } from '../case-clock.js';
 
 export type Reporter =
@@ -37,9 +36,11 @@ export interface ReportCaseProps {
 export interface CaseContext {
   db: Db;
   locator: GridLocator;
-  actor: Actor | SystemActor | null;
+  actor: CaseActor;
   requestId?: string | undefined;
   ip?: string | undefined;
+  /** The instant the command acts at; the demo history replays a year with it. Defaults to now. */
+  now?: Date | undefined;
 }
 
 // Crockford's base32 without I, L, O, U: tracking codes read aloud over the phone.
@@ -124,6 +125,8 @@ export async function reportCase(
   const reporterResidentId = props.reporter.kind === 'resident' ? props.reporter.residentId : null;
   const reporterAccountId = props.reporter.kind === 'staff' ? props.reporter.accountId : null;
   const probe = {
+    id: '',
+    satisfaction: null,
     state: 'reported' as const,
     unitPath: unit.path,
     departmentId: null,
@@ -143,7 +146,7 @@ export async function reportCase(
   if (!relation)
     throw new AppError('CHANNEL_NOT_ALLOWED', { fields: [{ path: 'body.channel', reason: 'not yours to use here' }] });
 
-  const now = new Date();
+  const now = ctx.now ?? new Date();
   const calendar = await loadCalendar(ctx.db);
   const report = transitionOf('report');
   const { clock } = await applyClock(report.clock, emptyClock(), {
@@ -205,7 +208,7 @@ export async function reportCase(
           action: 'report',
           fromState: null,
           toState: 'reported',
-          actor: JSON.stringify(actorSnapshot(ctx.actor?.kind === 'system' ? null : ctx.actor)),
+          actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
           actorRelation: relation,
           reason: null,
           data: JSON.stringify({ channel: props.channel, category: category.code, outsideGrid: unit.outsideGrid }),
@@ -215,7 +218,7 @@ export async function reportCase(
         .execute();
       await writeAudit(
         trx,
-        { actor: ctx.actor, requestId: ctx.requestId, ip: ctx.ip },
+        { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
         { action: 'case.reported', data: { number, channel: props.channel, category: category.code } },
         { type: 'case', id, district: unit.district },
       );

@@ -1,14 +1,13 @@
 import { sql } from 'kysely';
 import type { CloseReason, RejectReason, Satisfaction, SolvedLevel } from '../../../common/cases.js';
 import { type CaseAction, nextState, transitionOf } from '../../../common/workflow.js';
-import { actorSnapshot } from '../../accounts/actor.js';
 import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { LimitUnit } from '../../calendar/working-calendar.js';
 import type { Trx } from '../../db/database.js';
 import type { PendingRequest } from '../../db/schema.js';
 import { AppError } from '../../http/app-error.js';
-import { relationFor, unmetPrecondition } from '../case.policy.js';
+import { auditActorOf, caseActorSnapshot, relationFor, unmetPrecondition } from '../case.policy.js';
 import { type CaseRow, findCase } from '../case.repository.js';
 import { applyClock, limitFor } from '../case-clock.js';
 import type { CaseContext } from './report-case.js';
@@ -66,15 +65,15 @@ export async function transitionCase(
       throw new AppError('CASE_STATE_CONFLICT', { details: { state: c.state, version: c.version } });
     const relation = relationFor(ctx.actor, c, t);
     if (!relation) throw new AppError('FORBIDDEN');
-    const unmet = unmetPrecondition(ctx.actor, c, t);
+    const unmet = unmetPrecondition(ctx.actor, c, t, ctx.now);
     if (unmet === 'notTheHandler') throw new AppError('VERIFIER_IS_HANDLER');
     if (unmet) throw new AppError('CASE_PRECONDITION_FAILED', { details: { precondition: unmet } });
     const actorId = ctx.actor?.kind === 'staff' ? ctx.actor.id : null;
-    const changes = await checkRequirements(trx, c, props, actorId);
+    const changes = await checkRequirements(trx, c, props, actorId, ctx.now ?? new Date());
     // The handler is whoever acknowledged or reported the handling; verification must be someone else.
     if (props.action === 'acknowledge' || props.action === 'submit_handling') changes.handlerAccountId = actorId;
 
-    const now = new Date();
+    const now = ctx.now ?? new Date();
     const extension = t.clock.extend ? c.pendingRequest?.amount : undefined;
     const { clock, stopped } = await applyClock(t.clock, c, {
       calendar,
@@ -132,7 +131,7 @@ export async function transitionCase(
         action: t.action,
         fromState: c.state,
         toState: to,
-        actor: JSON.stringify(actorSnapshot(ctx.actor?.kind === 'system' ? null : ctx.actor)),
+        actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
         actorRelation: relation,
         reason: props.reason?.trim() || null,
         data: JSON.stringify(eventData(props, stopped)),
@@ -142,7 +141,7 @@ export async function transitionCase(
       .execute();
     await writeAudit(
       trx,
-      { actor: ctx.actor, requestId: ctx.requestId, ip: ctx.ip },
+      { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
       { action: 'case.transitioned', data: { number: c.number, action: t.action, from: c.state, to } },
       { type: 'case', id: c.id, district: c.district },
     );
@@ -194,6 +193,7 @@ async function checkRequirements(
   c: CaseRow,
   props: TransitionProps,
   actorId: string | null,
+  now: Date,
 ): Promise<CaseChanges> {
   const t = transitionOf(props.action);
   const r = t.requires;
@@ -266,7 +266,7 @@ async function checkRequirements(
         reason,
         ...(props.amount ? { amount: props.amount } : {}),
         byAccountId: actorId ?? 'system',
-        at: new Date().toISOString(),
+        at: now.toISOString(),
       };
       changes.pendingRequest = JSON.stringify(pending);
       break;
