@@ -16,6 +16,7 @@ import { residentSessionRoutes } from './accounts/resident-session.routes.js';
 import { sessionPlugin } from './accounts/session.plugin.js';
 import { sessionRoutes } from './accounts/session.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
+import { inboxRoutes } from './cases/inbox.routes.js';
 import { publicCaseRoutes } from './cases/public-case.routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
@@ -23,6 +24,7 @@ import { departmentRoutes } from './departments/department.routes.js';
 import { installErrorHandler, send } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import type { JobQueue } from './jobs/queue.js';
+import { notificationRoutes } from './notifications/notification.routes.js';
 import { GridLocator } from './territory/placement.js';
 import { unitRoutes } from './territory/unit.routes.js';
 import { VERSION } from './version.js';
@@ -102,6 +104,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(accountRoutes);
   await app.register(caseRoutes);
   await app.register(publicCaseRoutes);
+  await app.register(inboxRoutes);
+  await app.register(notificationRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

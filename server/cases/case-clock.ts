@@ -35,6 +35,8 @@ export async function limitFor(db: Db | Trx, categoryId: string, urgency: Urgenc
 
 export interface Clock {
   stage: Stage | null;
+  /** The unit of the running stage's limit (working or natural time). */
+  stageUnit: LimitUnit | null;
   stageStartedAt: Date | null;
   dueAt: Date | null;
   warnedAt: Date | null;
@@ -59,6 +61,7 @@ export async function applyClock(
   // Only the clock's own columns: the caller may pass a whole case row.
   let next: Clock = {
     stage: clock.stage,
+    stageUnit: clock.stageUnit,
     stageStartedAt: clock.stageStartedAt,
     dueAt: clock.dueAt,
     warnedAt: clock.warnedAt,
@@ -68,7 +71,15 @@ export async function applyClock(
   let stopped: { stage: Stage; onTime: boolean } | undefined;
   if (effect.stop && next.stage) {
     stopped = { stage: next.stage, onTime: !next.dueAt || ctx.now <= next.dueAt };
-    next = { stage: null, stageStartedAt: null, dueAt: null, warnedAt: null, overdueAt: null, pausedAt: null };
+    next = {
+      stage: null,
+      stageUnit: null,
+      stageStartedAt: null,
+      dueAt: null,
+      warnedAt: null,
+      overdueAt: null,
+      pausedAt: null,
+    };
   }
   if (effect.pause && next.stage && !next.pausedAt) next.pausedAt = ctx.now;
   if (effect.resume && next.stage && next.pausedAt && next.dueAt) {
@@ -88,6 +99,7 @@ export async function applyClock(
     const limit = await ctx.limit(effect.start);
     next = {
       stage: effect.start,
+      stageUnit: limit.unit,
       stageStartedAt: ctx.now,
       dueAt: ctx.calendar.addLimit(ctx.now, limit.amount, limit.unit),
       warnedAt: null,

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Actor } from '../accounts/actor.js';
+import type { WorkingCalendar } from '../calendar/working-calendar.js';
 import { caseAbilities } from './case.policy.js';
 import type { CaseRow, listEvents } from './case.repository.js';
 import type { ZCaseEventView, ZCaseView } from './case.schema.js';
@@ -22,7 +23,31 @@ function light(c: CaseRow, now: Date): z.infer<typeof ZCaseView>['clock']['light
   return 'green';
 }
 
-export function presentCase(actor: Actor | null, c: CaseRow, now = new Date()): z.infer<typeof ZCaseView> {
+/**
+ * The running stage's time in the unit its limit counts (working or natural time): elapsed since
+ * it started and remaining until due; a deferred case's clock stands at its pause.
+ */
+function clockTimes(c: CaseRow, now: Date, calendar: WorkingCalendar | undefined) {
+  if (!calendar || !c.stage || !c.stageStartedAt || !c.dueAt) return { elapsed: null, remaining: null };
+  const unit = c.stageUnit ?? 'natural_minutes';
+  const at = c.pausedAt ?? now;
+  const working = unit === 'working_hours' || unit === 'working_days';
+  const elapsedMinutes = working
+    ? calendar.workingMinutesBetween(c.stageStartedAt, at)
+    : Math.max(0, Math.round((at.getTime() - c.stageStartedAt.getTime()) / 60_000));
+  const r = calendar.remaining(at, c.dueAt, unit);
+  return {
+    elapsed: { minutes: elapsedMinutes, basis: r.basis },
+    remaining: { overdue: r.overdue, minutes: r.totalMinutes, basis: r.basis, text: { zh: r.zh, en: r.en } },
+  };
+}
+
+export function presentCase(
+  actor: Actor | null,
+  c: CaseRow,
+  now = new Date(),
+  calendar?: WorkingCalendar,
+): z.infer<typeof ZCaseView> {
   const staff = actor?.kind === 'staff';
   return {
     id: c.id,
@@ -47,6 +72,7 @@ export function presentCase(actor: Actor | null, c: CaseRow, now = new Date()): 
       startedAt: c.stageStartedAt?.toISOString() ?? null,
       dueAt: c.dueAt?.toISOString() ?? null,
       light: light(c, now),
+      ...clockTimes(c, now, calendar),
     },
     pendingRequest: c.pendingRequest ? { kind: c.pendingRequest.kind, reason: c.pendingRequest.reason } : null,
     closeReason: c.closeReason,

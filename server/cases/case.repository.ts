@@ -38,6 +38,7 @@ const caseColumns = [
   'cases.handlerAccountId',
   'cases.level',
   'cases.stage',
+  'cases.stageUnit',
   'cases.stageStartedAt',
   'cases.dueAt',
   'cases.warnedAt',
@@ -126,4 +127,16 @@ export async function listEvents(db: Db, district: string, caseId: string) {
     .where('caseId', '=', caseId)
     .orderBy('seq')
     .execute();
+}
+
+/** Open cases the actor may see (reported to handled), soonest due first: the inboxes are cut from these. */
+export async function listOpenCases(db: Db, actor: Actor | null, limit: number) {
+  const rows = await selectCases(db)
+    .where(caseScope(actor))
+    .where('cases.state', 'in', ['reported', 'registered', 'dispatched', 'handling', 'deferred', 'handled'])
+    .orderBy(sql`cases.due_at asc nulls last`)
+    .orderBy('cases.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...row, pendingKind: row.pendingRequest?.kind ?? null }));
 }

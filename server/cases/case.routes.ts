@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WORKFLOW } from '../../common/workflow.js';
 import type { StaffActor } from '../accounts/actor.js';
+import { loadCalendar } from '../calendar/calendar.repository.js';
 import { AppError } from '../http/app-error.js';
 import { denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses, listOf } from '../http/schemas.js';
@@ -40,11 +41,12 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
 
   /** A case with its timeline and, for a case waiting to be dispatched, the rules' suggestion. */
   async function detail(actor: StaffActor, c: CaseRow) {
-    const [events, suggested] = await Promise.all([
+    const [events, suggested, calendar] = await Promise.all([
       listEvents(app.db, c.district, c.id),
       c.state === 'registered' ? suggestDepartment(app.db, c.categoryId, c.unitPath) : null,
+      loadCalendar(app.db),
     ]);
-    return { ...presentCase(actor, c), events: events.map(presentEvent), suggestedDepartmentId: suggested };
+    return { ...presentCase(actor, c, new Date(), calendar), events: events.map(presentEvent), suggestedDepartmentId: suggested };
   }
 
   /** Loads a case the actor may read, or 404 (audited). */
@@ -103,9 +105,12 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const actor = requireStaff(request);
-      const rows = await listCases(app.db, actor, { ...request.query, overdue: request.query.overdue === 'true' });
+      const [rows, calendar] = await Promise.all([
+        listCases(app.db, actor, { ...request.query, overdue: request.query.overdue === 'true' }),
+        loadCalendar(app.db),
+      ]);
       const now = new Date();
-      return { items: rows.map((c) => presentCase(actor, c, now)) };
+      return { items: rows.map((c) => presentCase(actor, c, now, calendar)) };
     },
   );
 

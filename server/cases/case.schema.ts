@@ -115,6 +115,18 @@ export const ZCaseView = z.object({
     startedAt: z.string().nullable(),
     dueAt: z.string().nullable(),
     light: z.enum(['none', 'green', 'yellow', 'red', 'paused']),
+    /** Time used by the running stage, in its limit's basis (working minutes or natural minutes). */
+    elapsed: z.object({ minutes: z.number(), basis: z.enum(['working', 'natural']) }).nullable().optional(),
+    /** Time left (or past due), with a ready sentence in both languages. */
+    remaining: z
+      .object({
+        overdue: z.boolean(),
+        minutes: z.number(),
+        basis: z.enum(['working', 'natural']),
+        text: ZNamed,
+      })
+      .nullable()
+      .optional(),
   }),
   pendingRequest: z.object({ kind: z.enum(['extension', 'deferral']), reason: z.string() }).nullable(),
   closeReason: z.enum(CLOSE_REASONS).nullable(),

@@ -6,8 +6,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
+import { type NoticeCase, notifyCase } from '../notifications/case-notices.js';
 import type { GridLocator } from '../territory/placement.js';
 import { transitionCase } from './commands/transition-case.js';
+
+/** What a light notice needs of a case, as the sweep's UPDATE … RETURNING gives it (camelCased by Kysely). */
+const NOTICE_COLUMNS = sql.raw(
+  'district, id, number, title, unit_path, state, stage, department_id, handler_account_id, ' +
+    'reporter_account_id, reporter_resident_id',
+);
 
 export const SYSTEM_SWEEPER = { kind: 'system', id: null, name: 'deadline-sweep' } as const;
 
@@ -36,28 +43,37 @@ export async function sweepDeadlines(db: Db, locator: GridLocator, options: Swee
   let overdue = 0;
   let supervised = 0;
   for (;;) {
-    const { rows } = await sql<{ id: string }>`
-      update cases set warned_at = ${now}
-      where (district, id) in (
-        select district, id from cases
-        where due_at is not null and paused_at is null and warned_at is null and overdue_at is null
-          and ${now} >= stage_started_at + (due_at - stage_started_at) * ${share}::float8
-        limit ${batch} for update skip locked)
-      returning id`.execute(db);
-    warned += rows.length;
-    if (rows.length < batch) break;
+    // The light and its notices commit together: a yellow light is never set without telling.
+    const count = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<NoticeCase>`
+        update cases set warned_at = ${now}
+        where (district, id) in (
+          select district, id from cases
+          where due_at is not null and paused_at is null and warned_at is null and overdue_at is null
+            and ${now} >= stage_started_at + (due_at - stage_started_at) * ${share}::float8
+          limit ${batch} for update skip locked)
+        returning ${NOTICE_COLUMNS}`.execute(trx);
+      for (const row of rows) await notifyCase(trx, { kind: 'warning', case: row });
+      return rows.length;
+    });
+    warned += count;
+    if (count < batch) break;
   }
   for (;;) {
-    const { rows } = await sql<{ id: string; version: number }>`
-      update cases set overdue_at = ${now}, warned_at = coalesce(warned_at, ${now})
-      where (district, id) in (
-        select district, id from cases
-        where due_at is not null and paused_at is null and overdue_at is null and due_at < ${now}
-        limit ${batch} for update skip locked)
-      returning id, version`.execute(db);
+    const rows = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<NoticeCase>`
+        update cases set overdue_at = ${now}, warned_at = coalesce(warned_at, ${now})
+        where (district, id) in (
+          select district, id from cases
+          where due_at is not null and paused_at is null and overdue_at is null and due_at < ${now}
+          limit ${batch} for update skip locked)
+        returning ${NOTICE_COLUMNS}`.execute(trx);
+      for (const row of rows) await notifyCase(trx, { kind: 'overdue', case: row });
+      return rows;
+    });
     overdue += rows.length;
     for (const row of rows) {
-      if (await superviseOverdue(db, locator, row.id)) supervised += 1;
+      if (await superviseOverdue(db, locator, row.id, now)) supervised += 1;
     }
     if (rows.length < batch) break;
   }
@@ -65,7 +81,7 @@ export async function sweepDeadlines(db: Db, locator: GridLocator, options: Swee
 }
 
 /** An automatic supervision order on a case that just went overdue; a concurrent change is retried once. */
-async function superviseOverdue(db: Db, locator: GridLocator, caseId: string): Promise<boolean> {
+async function superviseOverdue(db: Db, locator: GridLocator, caseId: string, now: Date): Promise<boolean> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const current = await db
       .selectFrom('cases')
@@ -75,7 +91,7 @@ async function superviseOverdue(db: Db, locator: GridLocator, caseId: string): P
     if (!current) return false;
     try {
       await transitionCase(
-        { db, locator, actor: SYSTEM_SWEEPER },
+        { db, locator, actor: SYSTEM_SWEEPER, now },
         {
           caseId,
           action: 'supervise',

@@ -209,6 +209,7 @@ export interface CaseTable {
   handlerAccountId: string | null;
   level: Generated<string>;
   stage: Stage | null;
+  stageUnit: 'natural_minutes' | 'natural_hours' | 'working_hours' | 'working_days' | null;
   stageStartedAt: Date | null;
   dueAt: Date | null;
   warnedAt: Date | null;
@@ -243,6 +244,19 @@ export interface CaseEventTable {
   createdAt: Timestamp;
 }
 
+export interface NotificationTable {
+  id: string;
+  recipientKind: 'account' | 'resident';
+  recipientId: string;
+  kind: string;
+  district: string | null;
+  caseId: string | null;
+  seq: number | null;
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+  createdAt: Timestamp;
+  readAt: Date | null;
+}
+
 export interface Database {
   category: CategoryTable;
   timeLimit: TimeLimitTable;
@@ -250,6 +264,7 @@ export interface Database {
   caseSerial: CaseSerialTable;
   cases: CaseTable;
   caseEvent: CaseEventTable;
+  notification: NotificationTable;
   calendarDay: CalendarDayTable;
   unit: UnitTable;
   department: DepartmentTable;

@@ -8,6 +8,7 @@ import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { Db, Trx } from '../../db/database.js';
 import { AppError } from '../../http/app-error.js';
+import { notifyCase } from '../../notifications/case-notices.js';
 import type { GridLocator } from '../../territory/placement.js';
 import { auditActorOf, type CaseActor, caseActorSnapshot, relationsTo } from '../case.policy.js';
 import { applyClock, limitFor } from '../case-clock.js';
@@ -216,6 +217,24 @@ export async function reportCase(
           createdAt: now,
         })
         .execute();
+      await notifyCase(trx, {
+        kind: 'report',
+        case: {
+          district: unit.district,
+          id,
+          number,
+          title,
+          unitPath: unit.path,
+          state: 'reported',
+          stage: clock.stage,
+          departmentId: null,
+          handlerAccountId: null,
+          reporterAccountId,
+          reporterResidentId,
+        },
+        seq: 1,
+        actorAccountId: reporterAccountId,
+      });
       await writeAudit(
         trx,
         { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
@@ -244,6 +263,7 @@ export async function reportCase(
 
 export const emptyClock = () => ({
   stage: null,
+  stageUnit: null,
   stageStartedAt: null,
   dueAt: null,
   warnedAt: null,

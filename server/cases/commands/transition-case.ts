@@ -7,6 +7,7 @@ import type { LimitUnit } from '../../calendar/working-calendar.js';
 import type { Trx } from '../../db/database.js';
 import type { PendingRequest } from '../../db/schema.js';
 import { AppError } from '../../http/app-error.js';
+import { notifyCase } from '../../notifications/case-notices.js';
 import { auditActorOf, caseActorSnapshot, relationFor, unmetPrecondition } from '../case.policy.js';
 import { type CaseRow, findCase } from '../case.repository.js';
 import { applyClock, limitFor } from '../case-clock.js';
@@ -139,6 +140,18 @@ export async function transitionCase(
         createdAt: now,
       })
       .execute();
+    const after = { ...c, ...changes, ...clock, state: to };
+    await notifyCase(trx, {
+      kind: t.action,
+      case: { ...after, stage: after.stage ?? null },
+      seq,
+      actorAccountId: actorId,
+      reason: props.reason,
+      coDepartmentId: props.action === 'add_co_handler' ? props.departmentId : undefined,
+      requesterId: c.pendingRequest?.byAccountId,
+      satisfaction: props.satisfaction,
+      solved: props.solved,
+    });
     await writeAudit(
       trx,
       { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
