@@ -120,6 +120,11 @@ export const ERRORS = {
     zh: '不能合并到该案件（不存在、已结束或就是本案）',
     en: 'Cannot merge into that case (missing, finished, or this very case)',
   },
+  LIVE_UNAVAILABLE: {
+    status: 503,
+    zh: '实时推送暂不可用，请刷新页面查看最新情况',
+    en: 'Live updates are unavailable; reload to see the latest',
+  },
   DATABASE_UNAVAILABLE: {
     status: 503,
     zh: '数据库暂时不可用，请稍后再试',

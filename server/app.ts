@@ -24,6 +24,8 @@ import { departmentRoutes } from './departments/department.routes.js';
 import { installErrorHandler, send } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import type { JobQueue } from './jobs/queue.js';
+import { EventHub } from './live/event-hub.js';
+import { liveRoutes } from './live/live.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
 import { GridLocator } from './territory/placement.js';
 import { unitRoutes } from './territory/unit.routes.js';
@@ -35,6 +37,8 @@ declare module 'fastify' {
     jobs: JobQueue | null;
     /** Places points in unit grids; one index per process. */
     locator: GridLocator;
+    /** Fans committed changes out to live streams; null without a LISTEN connection. */
+    live: EventHub | null;
   }
 }
 
@@ -45,6 +49,8 @@ export interface BuildOptions {
   jobs?: JobQueue | null;
   /** The process's grid locator, when the caller shares it with jobs; otherwise one is made. */
   locator?: GridLocator;
+  /** PostgreSQL URL for the live events' LISTEN connection; without it /api/events answers 503. */
+  listenUrl?: string | undefined;
   /** Directory of the built web application; served at / when it exists. */
   webDir?: string | undefined;
   /** pino options; false silences logs (tests). */
@@ -69,6 +75,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('config', options.config);
   app.decorate('jobs', options.jobs ?? null);
   app.decorate('locator', options.locator ?? new GridLocator(options.db));
+  const live = options.listenUrl ? new EventHub(options.listenUrl, options.db, app.log) : null;
+  app.decorate('live', live);
+  if (live) {
+    app.addHook('onReady', () => live.start());
+    app.addHook('onClose', () => live.stop());
+  }
   installErrorHandler(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -106,6 +118,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(publicCaseRoutes);
   await app.register(inboxRoutes);
   await app.register(notificationRoutes);
+  await app.register(liveRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

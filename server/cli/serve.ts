@@ -71,7 +71,7 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     log: { error: console.error, info: () => {} },
     schedules: [{ name: 'deadline-sweep', cron: '* * * * *', run: () => sweepDeadlines(database.db, locator) }],
   });
-  const app = await build({ db: database.db, config, jobs, locator, webDir: WEB_DIST });
+  const app = await build({ db: database.db, config, jobs, locator, listenUrl: database.url, webDir: WEB_DIST });
 
   let stopping = false;
   const stop = async (signal: string) => {
