@@ -15,6 +15,7 @@ import { accountRoutes } from './accounts/account.routes.js';
 import { residentSessionRoutes } from './accounts/resident-session.routes.js';
 import { sessionPlugin } from './accounts/session.plugin.js';
 import { sessionRoutes } from './accounts/session.routes.js';
+import { calendarRoutes } from './calendar/calendar.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { inboxRoutes } from './cases/inbox.routes.js';
 import { publicCaseRoutes } from './cases/public-case.routes.js';
@@ -119,6 +120,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(inboxRoutes);
   await app.register(notificationRoutes);
   await app.register(liveRoutes);
+  await app.register(calendarRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

@@ -47,6 +47,12 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     action: z.literal('case.transitioned'),
     data: z.object({ number: z.string(), action: z.string(), from: z.string(), to: z.string() }),
   }),
+  z.object({ action: z.literal('calendar.hours_set'), data: z.object({ workingHours: z.array(z.string()) }) }),
+  z.object({
+    action: z.literal('calendar.day_set'),
+    data: z.object({ day: z.string(), kind: z.enum(['workday', 'holiday']), note: z.string() }),
+  }),
+  z.object({ action: z.literal('calendar.day_unset'), data: z.object({ day: z.string() }) }),
   z.object({
     action: z.literal('access.denied'),
     data: z.object({ method: z.string(), route: z.string(), reason: z.enum(['out_of_scope', 'forbidden']) }),

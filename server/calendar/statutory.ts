@@ -62,3 +62,20 @@ export function statutoryWorkday(dayNumber: number, weekday: number): boolean {
 export function scheduleKnown(year: number): boolean {
   return KNOWN_YEARS.has(year);
 }
+
+const TABLE: ChineseDaysData = data;
+
+export interface StatutoryDay {
+  kind: 'holiday' | 'make_up_workday';
+  name: { zh: string; en: string };
+}
+
+/** Whether a day is a statutory holiday or make-up working day (调休), with the festival's name; null otherwise. */
+export function statutoryDay(day: string): StatutoryDay | null {
+  const holiday = TABLE.holidays[day];
+  const workday = holiday === undefined ? TABLE.workdays[day] : undefined;
+  const entry = holiday ?? workday;
+  if (entry === undefined) return null;
+  const [en = '', zh = ''] = entry.split(',');
+  return { kind: holiday !== undefined ? 'holiday' : 'make_up_workday', name: { zh, en } };
+}

@@ -3,6 +3,8 @@
  * working calendar, through the same loader (`loadCalendar`) and settings as the server.
  */
 import { ERRORS } from '../../common/errors.js';
+import { SYSTEM_ACTOR } from '../accounts/actor.js';
+import { writeAudit } from '../audit/audit.writer.js';
 import {
   listOverrides,
   loadCalendar,
@@ -18,6 +20,9 @@ import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
 import { withDatabase } from './commands.js';
 import { CliError } from './output.js';
+
+/** Terminal changes are the system's in the audit log (whoever has the server's shell). */
+const CLI_AUDIT = { actor: SYSTEM_ACTOR };
 
 export interface CalendarOptions {
   from?: string | undefined;
@@ -104,7 +109,13 @@ async function setDay(config: Config, args: string[], options: CalendarOptions):
   if (kind !== 'workday' && kind !== 'holiday')
     throw usage(`类型须为 workday 或 holiday / kind must be workday or holiday: ${kind ?? ''}`);
   await withDatabase(config, async (db) => {
-    await setOverride(db, { day, kind, note: options.note, createdBy: null }).catch(explain);
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        const row = await setOverride(trx, { day, kind, note: options.note, createdBy: null });
+        await writeAudit(trx, CLI_AUDIT, { action: 'calendar.day_set', data: { day, kind, note: row.note } });
+      })
+      .catch(explain);
     console.log(
       `已设置 / set ${day} ${kind === 'workday' ? '工作日 workday' : '休息日 holiday'}${options.note ? ` (${options.note})` : ''}`,
     );
@@ -116,7 +127,14 @@ async function unsetDay(config: Config, args: string[]): Promise<void> {
   if (!day || parseDay(day) === null)
     throw usage(`需要有效日期 yyyy-mm-dd / a real date yyyy-mm-dd is needed: ${day ?? ''}`);
   await withDatabase(config, async (db) => {
-    const removed = await removeOverride(db, day).catch(explain);
+    const removed = await db
+      .transaction()
+      .execute(async (trx) => {
+        const done = await removeOverride(trx, day);
+        if (done) await writeAudit(trx, CLI_AUDIT, { action: 'calendar.day_unset', data: { day } });
+        return done;
+      })
+      .catch(explain);
     console.log(removed ? `已删除 / removed ${day}` : `${day} 没有自定义设置 / ${day} had no override`);
   });
 }
@@ -131,7 +149,17 @@ async function hours(config: Config, args: string[]): Promise<void> {
     }
     const pairs = parseHoursText(text);
     if (!pairs) throw usage(`工作时间格式应为 / working hours look like 09:00-12:00,13:00-17:30: ${text}`);
-    const saved = await setWorkingHours(db, pairs).catch(explain);
+    const saved = await db
+      .transaction()
+      .execute(async (trx) => {
+        const set = await setWorkingHours(trx, pairs);
+        await writeAudit(trx, CLI_AUDIT, {
+          action: 'calendar.hours_set',
+          data: { workingHours: set.map(([a, b]) => `${a}-${b}`) },
+        });
+        return set;
+      })
+      .catch(explain);
     console.log(`工作时间已更新 / working hours set: ${saved.map(([s, e]) => `${s}-${e}`).join(',')}`);
   });
 }
