@@ -17,6 +17,7 @@ import { sessionPlugin } from './accounts/session.plugin.js';
 import { sessionRoutes } from './accounts/session.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
+import { caseSettingsRoutes } from './cases/case-settings.routes.js';
 import { inboxRoutes } from './cases/inbox.routes.js';
 import { publicCaseRoutes } from './cases/public-case.routes.js';
 import type { Config } from './config.js';
@@ -121,6 +122,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(notificationRoutes);
   await app.register(liveRoutes);
   await app.register(calendarRoutes);
+  await app.register(caseSettingsRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

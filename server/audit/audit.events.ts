@@ -47,6 +47,10 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     action: z.literal('case.transitioned'),
     data: z.object({ number: z.string(), action: z.string(), from: z.string(), to: z.string() }),
   }),
+  z.object({
+    action: z.literal('settings.changed'),
+    data: z.object({ area: z.string(), changes: z.array(z.string()) }),
+  }),
   z.object({ action: z.literal('calendar.hours_set'), data: z.object({ workingHours: z.array(z.string()) }) }),
   z.object({
     action: z.literal('calendar.day_set'),

@@ -12,6 +12,7 @@ import { writeAudit } from '../audit/audit.writer.js';
 import { AppError } from '../http/app-error.js';
 import { auditContext, requireStaff } from '../http/request-context.js';
 import { errorResponses } from '../http/schemas.js';
+import { isInstallationAdmin } from '../policies/predicates.js';
 import {
   listOverrides,
   loadCalendar,
@@ -49,8 +50,7 @@ const ZYearView = z.object({
 /** District-level (or higher) administrators keep the calendar. */
 function requireCalendarAdmin(request: FastifyRequest): StaffActor {
   const actor = requireStaff(request);
-  const ok = actor.grants.some((g) => g.role === 'admin' && ['city', 'district'].includes(g.unit.level));
-  if (!ok) throw new AppError('FORBIDDEN');
+  if (!isInstallationAdmin(actor)) throw new AppError('FORBIDDEN');
   return actor;
 }
 

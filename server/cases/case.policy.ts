@@ -22,6 +22,8 @@ export interface CaseForPolicy {
   reporterResidentId: string | null;
   reporterAccountId: string | null;
   satisfaction: string | null;
+  /** The dispute window in days (a policy setting, loaded with the case). */
+  disputeDays: number;
 }
 
 /**
@@ -97,9 +99,6 @@ export function canReadCase(actor: Actor | null, c: CaseForPolicy): boolean {
   return isStaff(actor) && actor.grants.some((g) => pathCovered(g, c.unitPath));
 }
 
-/** Days after closing within which the reporter may dispute (a setting later; 7 by default). */
-export const DISPUTE_DAYS = 7;
-
 /**
  * The table's preconditions that depend on the case and the actor only (not on the request body):
  * a pending request to approve, the category's permission, not verifying one's own work, the
@@ -117,7 +116,7 @@ export function unmetPrecondition(
   if (r.categoryAllows === 'selfHandle' && !c.categorySelfHandle) return 'categoryAllows';
   if (r.notTheHandler && actor && actor.kind === 'staff' && actor.id === c.handlerAccountId) return 'notTheHandler';
   if (r.notYetRated && c.satisfaction !== null) return 'notYetRated';
-  if (r.withinDisputeWindow && c.closedAt && now.getTime() - c.closedAt.getTime() > DISPUTE_DAYS * 86_400_000) {
+  if (r.withinDisputeWindow && c.closedAt && now.getTime() - c.closedAt.getTime() > c.disputeDays * 86_400_000) {
     return 'withinDisputeWindow';
   }
   return undefined;

@@ -9,6 +9,7 @@ import type { Db, Trx } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { isStaff, scopePaths } from '../policies/predicates.js';
 import { pathInScope } from '../policies/scope.js';
+import { disputeDaysSql } from './case-settings.js';
 
 const caseColumns = [
   'cases.district',
@@ -68,6 +69,7 @@ function selectCases(db: Db | Trx) {
       'category.nameEn as categoryNameEn',
       'category.selfRegister as categorySelfRegister',
       'category.selfHandle as categorySelfHandle',
+      disputeDaysSql.as('disputeDays'),
     ]);
 }
 

@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import { type NoticeCase, notifyCase } from '../notifications/case-notices.js';
 import type { GridLocator } from '../territory/placement.js';
+import { readCaseSettings } from './case-settings.js';
 import { transitionCase } from './commands/transition-case.js';
 
 /** What a light notice needs of a case, as the sweep's UPDATE … RETURNING gives it (camelCased by Kysely). */
@@ -19,7 +20,7 @@ const NOTICE_COLUMNS = sql.raw(
 export const SYSTEM_SWEEPER = { kind: 'system', id: null, name: 'deadline-sweep' } as const;
 
 export interface SweepOptions {
-  /** Share of a stage's time after which the light turns yellow (0–1). */
+  /** Share of a stage's time after which the light turns yellow (0–1); the policy setting when absent. */
   warnShare?: number;
   batch?: number;
   now?: Date;
@@ -37,7 +38,7 @@ export interface SweepResult {
  */
 export async function sweepDeadlines(db: Db, locator: GridLocator, options: SweepOptions = {}): Promise<SweepResult> {
   const now = options.now ?? new Date();
-  const share = options.warnShare ?? 0.75;
+  const share = options.warnShare ?? (await readCaseSettings(db)).warnShare;
   const batch = options.batch ?? 1_000;
   let warned = 0;
   let overdue = 0;

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.js';
 import { makeAccount, makeCategory, makeTerritory, TEST_PASSWORD, type Territory } from '../test/factories.js';
 import { type Client, createTestApp, createTestDatabase, signIn } from '../test/harness.js';
-import { DISPUTE_DAYS } from './case.policy.js';
+import { DEFAULT_CASE_SETTINGS } from './case-settings.js';
 
 let db: Db;
 let app: FastifyInstance;
@@ -150,7 +150,7 @@ describe('reporter callback and dispute by tracking code', () => {
 
   it('refuses a dispute after the window and changes nothing', async () => {
     const { id, trackingCode } = await closedCase();
-    const longAgo = new Date(Date.now() - (DISPUTE_DAYS + 1) * 86_400_000);
+    const longAgo = new Date(Date.now() - (DEFAULT_CASE_SETTINGS.disputeDays + 1) * 86_400_000);
     await db.updateTable('cases').set({ closedAt: longAgo }).where('id', '=', id).execute();
     const view = (await publicCall('GET', `/api/public/cases/${trackingCode}`)).json();
     expect(view.abilities).toEqual(['callback']);
@@ -166,5 +166,33 @@ describe('reporter callback and dispute by tracking code', () => {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(after).toEqual({ state: 'closed', version: view.version });
+  });
+
+  it('follows the dispute window set by an administrator', async () => {
+    const admin = await signIn(app, (await makeAccount(db, t, 'admin', t.district)).username, TEST_PASSWORD);
+    const { id, trackingCode } = await closedCase();
+    await db
+      .updateTable('cases')
+      .set({ closedAt: new Date(Date.now() - 10 * 86_400_000) })
+      .where('id', '=', id)
+      .execute();
+    expect((await publicCall('GET', `/api/public/cases/${trackingCode}`)).json().abilities).toEqual(['callback']);
+    expect(
+      (await dispatcher.request('PUT', '/api/settings/cases', { disputeDays: 15, warnShare: 0.8 })).statusCode,
+    ).toBe(403);
+    const bad = await admin.request('PUT', '/api/settings/cases', { disputeDays: 0, warnShare: 0.8 });
+    expect(bad.statusCode).toBe(400);
+    const set = await admin.request('PUT', '/api/settings/cases', { disputeDays: 15, warnShare: 0.8 });
+    expect(set.json()).toEqual({ disputeDays: 15, warnShare: 0.8 });
+    expect((await publicCall('GET', `/api/public/cases/${trackingCode}`)).json().abilities.sort()).toEqual([
+      'callback',
+      'reopen',
+    ]);
+    const audit = await db
+      .selectFrom('auditLog')
+      .select('data')
+      .where('action', '=', 'settings.changed')
+      .executeTakeFirstOrThrow();
+    expect(audit.data).toEqual({ area: 'cases', changes: ['disputeDays: 7 → 15', 'warnShare: 0.75 → 0.8'] });
   });
 });

@@ -53,3 +53,11 @@ export function scopePaths(actor: Actor | null, ...roles: Role[]): string[] {
   // Drop paths already covered by a shorter one so the SQL stays small.
   return [...new Set(paths)].filter((p, _, all) => !all.some((q) => q !== p && p.startsWith(q)));
 }
+
+/**
+ * Administrators of the whole installation's shared settings (working calendar, loop policy): an
+ * admin grant at district level or above.
+ */
+export const isInstallationAdmin = (actor: Actor | null): actor is StaffActor =>
+  isStaff(actor) &&
+  actor.grants.some((g) => g.role === 'admin' && (g.unit.level === 'city' || g.unit.level === 'district'));

@@ -128,6 +128,7 @@ export async function reportCase(
   const probe = {
     id: '',
     satisfaction: null,
+    disputeDays: 0,
     state: 'reported' as const,
     unitPath: unit.path,
     departmentId: null,
