@@ -1,14 +1,14 @@
 /**
  * The foundation in a real browser: sign-in (wrong password, then right), menus by role, the
  * territory tree and map of the demo subdistrict, the language switch, a phone-sized screen.
- * Screenshots land in .tmp/e2e/ for a person to look at.
+ * Screenshots land in test-results/ (a CI artifact) for a person to look at.
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch } from './browser.js';
 
-const SHOTS = '.tmp/e2e';
+const SHOTS = 'test-results';
 const PASSWORD = 'Gridloop@2026';
 let browser: Browser;
 
