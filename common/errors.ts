@@ -120,6 +120,61 @@ export const ERRORS = {
     zh: '不能合并到该案件（不存在、已结束或就是本案）',
     en: 'Cannot merge into that case (missing, finished, or this very case)',
   },
+  SUMMONS_VERSION_CONFLICT: {
+    status: 409,
+    zh: '约请已被他人处理，请刷新后重试',
+    en: 'Someone else changed this summons; reload and try again',
+  },
+  SUMMONS_STATE_CONFLICT: {
+    status: 409,
+    zh: '约请已办结或已撤销，不能再执行此操作',
+    en: 'This summons is closed or cancelled; the action is no longer possible',
+  },
+  SUMMONS_ALREADY_REPLIED: {
+    status: 409,
+    zh: '本部门已答复过此约请',
+    en: 'Your department has already replied to this summons',
+  },
+  SUMMONS_REPLY_INVALID: {
+    status: 422,
+    zh: '答复不完整：接受须填写到场时间，拒绝须说明理由（至少 4 个字）',
+    en: 'Incomplete reply: accepting needs an arrival time, declining a reason (at least 4 characters)',
+  },
+  SUMMONS_TEXT_REQUIRED: {
+    status: 422,
+    zh: '请填写办理结果或撤销理由（至少 4 个字）',
+    en: 'Write the outcome or the reason (at least 4 characters)',
+  },
+  SUMMONS_TIME_INVALID: {
+    status: 422,
+    zh: '时间不合理：约请时间不能早于现在，到场时间不能早于约请发出时间',
+    en: 'Unreasonable time: the requested time cannot be in the past, nor an arrival before the summons was sent',
+  },
+  SUMMONS_DEPARTMENT_OUTSIDE: {
+    status: 422,
+    zh: '该部门不服务于发起单位所在辖区',
+    en: 'The department does not serve the territory of the issuing unit',
+  },
+  SUMMONS_UNIT_INVALID: {
+    status: 422,
+    zh: '单位层级不符：约请由居（村）委会或街道（镇）发起，联席会议由区、街道（镇）或居（村）委会召集',
+    en: 'Wrong unit level: committees and subdistricts issue summonses; districts, subdistricts and committees convene joint meetings',
+  },
+  MEETING_VERSION_CONFLICT: {
+    status: 409,
+    zh: '会议记录已被他人修改，请刷新后重试',
+    en: 'Someone else changed this joint meeting; reload and try again',
+  },
+  MEETING_DECISION_DONE: {
+    status: 409,
+    zh: '该议定事项已标记为完成',
+    en: 'This decision is already marked as done',
+  },
+  MEETING_PARTICIPANT_UNKNOWN: {
+    status: 422,
+    zh: '参会人员或责任人不存在或已停用',
+    en: 'Unknown or disabled attendee or owner',
+  },
   LIVE_UNAVAILABLE: {
     status: 503,
     zh: '实时推送暂不可用，请刷新页面查看最新情况',

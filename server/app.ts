@@ -29,6 +29,8 @@ import type { JobQueue } from './jobs/queue.js';
 import { EventHub } from './live/event-hub.js';
 import { liveRoutes } from './live/live.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
+import { meetingRoutes } from './summons/meeting.routes.js';
+import { summonsRoutes } from './summons/summons.routes.js';
 import { GridLocator } from './territory/placement.js';
 import { unitRoutes } from './territory/unit.routes.js';
 import { VERSION } from './version.js';
@@ -123,6 +125,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(liveRoutes);
   await app.register(calendarRoutes);
   await app.register(caseSettingsRoutes);
+  await app.register(summonsRoutes);
+  await app.register(meetingRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

@@ -58,6 +58,27 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
   }),
   z.object({ action: z.literal('calendar.day_unset'), data: z.object({ day: z.string() }) }),
   z.object({
+    action: z.literal('summons.issued'),
+    data: z.object({ departments: z.array(z.string()), case: z.string().nullable(), replyDueAt: z.string() }),
+  }),
+  z.object({
+    action: z.literal('summons.replied'),
+    data: z.object({ department: z.string(), reply: z.enum(['accepted', 'declined']), late: z.boolean() }),
+  }),
+  z.object({ action: z.literal('summons.closed'), data: z.object({ from: z.string() }) }),
+  z.object({ action: z.literal('summons.cancelled'), data: z.object({ from: z.string() }) }),
+  z.object({
+    action: z.literal('meeting.created'),
+    data: z.object({ subject: z.string(), attendees: z.number(), cases: z.array(z.string()) }),
+  }),
+  z.object({ action: z.literal('meeting.updated'), data: z.object({ changes: z.array(z.string()) }) }),
+  z.object({ action: z.literal('meeting.case_linked'), data: z.object({ case: z.string() }) }),
+  z.object({
+    action: z.literal('meeting.decision_added'),
+    data: z.object({ decision: z.string(), owner: z.enum(['department', 'account']), dueOn: z.string() }),
+  }),
+  z.object({ action: z.literal('meeting.decision_done'), data: z.object({ decision: z.string() }) }),
+  z.object({
     action: z.literal('access.denied'),
     data: z.object({ method: z.string(), route: z.string(), reason: z.enum(['out_of_scope', 'forbidden']) }),
   }),

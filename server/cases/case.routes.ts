@@ -46,7 +46,11 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       c.state === 'registered' ? suggestDepartment(app.db, c.categoryId, c.unitPath) : null,
       loadCalendar(app.db),
     ]);
-    return { ...presentCase(actor, c, new Date(), calendar), events: events.map(presentEvent), suggestedDepartmentId: suggested };
+    return {
+      ...presentCase(actor, c, new Date(), calendar),
+      events: events.map(presentEvent),
+      suggestedDepartmentId: suggested,
+    };
   }
 
   /** Loads a case the actor may read, or 404 (audited). */

@@ -116,7 +116,10 @@ export const ZCaseView = z.object({
     dueAt: z.string().nullable(),
     light: z.enum(['none', 'green', 'yellow', 'red', 'paused']),
     /** Time used by the running stage, in its limit's basis (working minutes or natural minutes). */
-    elapsed: z.object({ minutes: z.number(), basis: z.enum(['working', 'natural']) }).nullable().optional(),
+    elapsed: z
+      .object({ minutes: z.number(), basis: z.enum(['working', 'natural']) })
+      .nullable()
+      .optional(),
     /** Time left (or past due), with a ready sentence in both languages. */
     remaining: z
       .object({

@@ -13,6 +13,7 @@ import { DataDirInUseError, openDatabase } from '../db/open.js';
 import { startJobQueue } from '../jobs/queue.js';
 import { DEMO_PASSWORD } from '../seed/demo-data.js';
 import { seedDemo } from '../seed/seed-demo.js';
+import { sweepSummons } from '../summons/summons-sweep.js';
 import { GridLocator } from '../territory/placement.js';
 import { CliError } from './output.js';
 
@@ -69,7 +70,10 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     connectionString: database.url,
     db: database.db,
     log: { error: console.error, info: () => {} },
-    schedules: [{ name: 'deadline-sweep', cron: '* * * * *', run: () => sweepDeadlines(database.db, locator) }],
+    schedules: [
+      { name: 'deadline-sweep', cron: '* * * * *', run: () => sweepDeadlines(database.db, locator) },
+      { name: 'summons-sweep', cron: '* * * * *', run: () => sweepSummons(database.db) },
+    ],
   });
   const app = await build({ db: database.db, config, jobs, locator, listenUrl: database.url, webDir: WEB_DIST });
 

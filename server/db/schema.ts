@@ -5,6 +5,7 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CaseState, Channel, CloseReason, Satisfaction, SolvedLevel, Stage, Urgency } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
+import type { AttendeeKind, SummonsReply, SummonsReplyUnit, SummonsState } from '../../common/summons.js';
 import type { DepartmentKind, DepartmentLevel, UnitGeometry, UnitKind, UnitLevel } from '../../common/territory.js';
 import type { CaseAction } from '../../common/workflow.js';
 
@@ -257,6 +258,99 @@ export interface NotificationTable {
   readAt: Date | null;
 }
 
+/** A summons (约请): a committee or subdistrict calls departments to the spot. */
+export interface SummonsTable {
+  district: string;
+  id: string;
+  unitId: string;
+  unitPath: string;
+  issuedBy: string;
+  caseDistrict: string | null;
+  caseId: string | null;
+  place: string;
+  lng: number | null;
+  lat: number | null;
+  subject: string;
+  description: Generated<string>;
+  requestedAt: Date;
+  replyAmount: number;
+  replyUnit: SummonsReplyUnit;
+  sentAt: Date;
+  replyDueAt: Date;
+  state: SummonsState;
+  outcome: string | null;
+  endedAt: Date | null;
+  endedBy: string | null;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** One summoned department and its single reply; the sweep sets warnedAt / overdueAt once. */
+export interface SummonsDepartmentTable {
+  district: string;
+  summonsId: string;
+  departmentId: string;
+  reply: SummonsReply | null;
+  arrivalAt: Date | null;
+  declineReason: string | null;
+  repliedBy: string | null;
+  repliedAt: Date | null;
+  warnedAt: Date | null;
+  overdueAt: Date | null;
+}
+
+/** A joint meeting (联席会议) of departments and territories. */
+export interface JointMeetingTable {
+  district: string;
+  id: string;
+  unitId: string;
+  unitPath: string;
+  convenedBy: string;
+  heldAt: Date;
+  place: string;
+  subject: string;
+  minutes: Generated<string>;
+  version: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface JointMeetingAttendeeTable {
+  district: string;
+  meetingId: string;
+  seq: number;
+  kind: AttendeeKind;
+  accountId: string | null;
+  departmentId: string | null;
+  name: string | null;
+  affiliation: string | null;
+}
+
+export interface JointMeetingCaseTable {
+  district: string;
+  meetingId: string;
+  caseDistrict: string;
+  caseId: string;
+  linkedBy: string | null;
+  linkedAt: Timestamp;
+}
+
+export interface JointMeetingDecisionTable {
+  district: string;
+  id: string;
+  meetingId: string;
+  text: string;
+  ownerDepartmentId: string | null;
+  ownerAccountId: string | null;
+  /** yyyy-mm-dd (the pg DATE parser keeps it a string). */
+  dueOn: string;
+  doneAt: Date | null;
+  doneBy: string | null;
+  createdBy: string | null;
+  createdAt: Timestamp;
+}
+
 export interface Database {
   category: CategoryTable;
   timeLimit: TimeLimitTable;
@@ -265,6 +359,12 @@ export interface Database {
   cases: CaseTable;
   caseEvent: CaseEventTable;
   notification: NotificationTable;
+  summons: SummonsTable;
+  summonsDepartment: SummonsDepartmentTable;
+  jointMeeting: JointMeetingTable;
+  jointMeetingAttendee: JointMeetingAttendeeTable;
+  jointMeetingCase: JointMeetingCaseTable;
+  jointMeetingDecision: JointMeetingDecisionTable;
   calendarDay: CalendarDayTable;
   unit: UnitTable;
   department: DepartmentTable;

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-calendar.js';
 import * as m0003 from './0003-cases.js';
+import * as m0006 from './0006-summons.js';
 import * as m0007 from './0007-inbox.js';
 
 /** Every migration, in order. Names are frozen once landed. */
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-calendar': m0002,
   '0003-cases': m0003,
+  '0006-summons': m0006,
   '0007-inbox': m0007,
 };
