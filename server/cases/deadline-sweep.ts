@@ -51,7 +51,7 @@ export async function sweepDeadlines(db: Db, locator: GridLocator, options: Swee
         where (district, id) in (
           select district, id from cases
           where due_at is not null and paused_at is null and warned_at is null and overdue_at is null
-            and ${now} >= stage_started_at + (due_at - stage_started_at) * ${share}::float8
+            and due_at >= ${now} and ${now} >= stage_started_at + (due_at - stage_started_at) * ${share}::float8
           limit ${batch} for update skip locked)
         returning ${NOTICE_COLUMNS}`.execute(trx);
       for (const row of rows) await notifyCase(trx, { kind: 'warning', case: row });

@@ -5,11 +5,11 @@
  * told its people. The actor is never told about their own step.
  */
 import { sql } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { CaseState, Stage } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
 import type { CaseAction } from '../../common/workflow.js';
 import type { Trx } from '../db/database.js';
+import { departmentHandlers, type Recipient, writeNotifications } from './notify.js';
 
 /**
  * - `dispatchers`, `supervisors`, `gridWorkers`: holders of that role whose scope covers the case;
@@ -103,16 +103,6 @@ async function holders(trx: Trx, role: Role, unitPath: string): Promise<string[]
   return rows.map((r) => r.id);
 }
 
-async function departmentHandlers(trx: Trx, departmentId: string | null | undefined): Promise<string[]> {
-  if (!departmentId) return [];
-  const { rows } = await sql<{ id: string }>`
-    select distinct g.account_id as id from account_grant g join account a on a.id = g.account_id
-    where g.role = 'handler' and g.department_id = ${departmentId} and not a.disabled`.execute(trx);
-  return rows.map((r) => r.id);
-}
-
-type Recipient = { kind: 'account' | 'resident'; id: string };
-
 async function resolve(trx: Trx, audience: Audience, n: Notice): Promise<Recipient[]> {
   const c = n.case;
   const accounts = (ids: (string | null | undefined)[]) =>
@@ -167,45 +157,24 @@ export function audiencesOf(n: Notice): readonly Audience[] {
  * Returns how many people were told.
  */
 export async function notifyCase(trx: Trx, n: Notice): Promise<number> {
-  const seen = new Set<string>();
   const recipients: Recipient[] = [];
   for (const audience of audiencesOf(n)) {
     for (const r of await resolve(trx, audience, n)) {
-      if (r.kind === 'account' && r.id === n.actorAccountId) continue;
-      const key = `${r.kind}:${r.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      recipients.push(r);
+      if (!(r.kind === 'account' && r.id === n.actorAccountId)) recipients.push(r);
     }
   }
-  if (recipients.length === 0) return 0;
-  const data = JSON.stringify({
-    number: n.case.number,
-    title: n.case.title,
-    state: n.case.state,
-    stage: n.case.stage,
-    ...(n.reason ? { reason: n.reason.slice(0, REASON_CHARS) } : {}),
-    ...(n.satisfaction ? { satisfaction: n.satisfaction, solved: n.solved } : {}),
+  return writeNotifications(trx, recipients, {
+    kind: n.kind,
+    district: n.case.district,
+    caseId: n.case.id,
+    seq: n.seq ?? null,
+    data: {
+      number: n.case.number,
+      title: n.case.title,
+      state: n.case.state,
+      stage: n.case.stage,
+      ...(n.reason ? { reason: n.reason.slice(0, REASON_CHARS) } : {}),
+      ...(n.satisfaction ? { satisfaction: n.satisfaction, solved: n.solved } : {}),
+    },
   });
-  await trx
-    .insertInto('notification')
-    .values(
-      recipients.map((r) => ({
-        id: uuidv7(),
-        recipientKind: r.kind,
-        recipientId: r.id,
-        kind: n.kind,
-        district: n.case.district,
-        caseId: n.case.id,
-        seq: n.seq ?? null,
-        data,
-      })),
-    )
-    .execute();
-  // NOTIFY payloads are limited to 8000 bytes: wake recipients in chunks.
-  for (let i = 0; i < recipients.length; i += 100) {
-    const ids = recipients.slice(i, i + 100).map((r) => r.id);
-    await sql`select pg_notify('notifications', ${JSON.stringify({ ids })})`.execute(trx);
-  }
-  return recipients.length;
 }

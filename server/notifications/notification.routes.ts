@@ -11,14 +11,20 @@ import { errorResponses } from '../http/schemas.js';
 
 const tags = ['notifications'];
 
-/** Labels of the deadline sweep's notices; the workflow table labels the rest. */
-const CLOCK_LABELS: Record<string, { zh: string; en: string }> = {
+/** Labels of notices that are not workflow steps (the workflow table labels those). */
+const NOTICE_LABELS: Record<string, { zh: string; en: string }> = {
   warning: { zh: '即将超时（黄灯）', en: 'Due soon (yellow light)' },
   overdue: { zh: '已超时（红灯）', en: 'Overdue (red light)' },
+  summons_issued: { zh: '收到约请', en: 'Summoned' },
+  summons_replied: { zh: '约请已答复', en: 'Summons answered' },
+  summons_warning: { zh: '约请即将逾期未复', en: 'Summons reply due soon' },
+  summons_overdue: { zh: '约请逾期未复', en: 'Summons reply overdue' },
+  summons_closed: { zh: '约请已办结', en: 'Summons closed' },
+  summons_cancelled: { zh: '约请已取消', en: 'Summons cancelled' },
 };
 
 export function noticeLabel(kind: string): { zh: string; en: string } {
-  if (CLOCK_LABELS[kind]) return CLOCK_LABELS[kind];
+  if (NOTICE_LABELS[kind]) return NOTICE_LABELS[kind];
   if ((CASE_ACTIONS as readonly string[]).includes(kind)) return transitionOf(kind as CaseAction).label;
   return { zh: kind, en: kind };
 }
@@ -29,6 +35,7 @@ const ZNotification = z.object({
   label: z.object({ zh: z.string(), en: z.string() }),
   caseId: z.string().nullable(),
   caseNumber: z.string().nullable(),
+  summonsId: z.string().nullable(),
   title: z.string().nullable(),
   reason: z.string().nullable(),
   at: z.string(),
@@ -94,13 +101,14 @@ export async function notificationRoutes(app: FastifyInstance): Promise<void> {
       return {
         unread: Number(unread.n),
         items: rows.map((n) => {
-          const data = n.data as { number?: string; title?: string; reason?: string };
+          const data = n.data as { number?: string; title?: string; reason?: string; summonsId?: string };
           return {
             id: n.id,
             kind: n.kind,
             label: noticeLabel(n.kind),
             caseId: n.caseId,
             caseNumber: data.number ?? null,
+            summonsId: data.summonsId ?? null,
             title: data.title ?? null,
             reason: data.reason ?? null,
             at: new Date(n.createdAt).toISOString(),

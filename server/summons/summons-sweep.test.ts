@@ -3,6 +3,7 @@
  * silent departments yellow then red — each once — leaving replied, cancelled and closed ones alone.
  * Commands run at chosen instants (`now`); times are +08:00.
  */
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGrants, type StaffActor } from '../accounts/actor.js';
 import { removeOverride, setOverride } from '../calendar/calendar.repository.js';
@@ -159,5 +160,31 @@ describe('summons reply time and sweep', () => {
     expect(replied.map((r) => r.data.late)).toEqual([false, true]);
     expect(await listIssued(db, committee, { overdue: true, limit: 50 })).toEqual([]);
     expect(await sweepSummons(db, { now: at('2026-01-14 09:00') })).toEqual({ warned: 0, overdue: 0 });
+  });
+
+  it('tells the summoned departments, the issuer of each reply, and both sides of a late one', async () => {
+    const s = await issueAt('2026-03-02 10:00');
+    const kindsOf = async (who: StaffActor) =>
+      (
+        await db
+          .selectFrom('notification')
+          .select('kind')
+          .where('recipientId', '=', who.id)
+          .where(sql<boolean>`data->>'summonsId' = ${s.id}`)
+          .orderBy('createdAt')
+          .execute()
+      ).map((n) => n.kind);
+    expect(await kindsOf(handler1)).toEqual(['summons_issued']);
+    expect(await kindsOf(handler2)).toEqual(['summons_issued']);
+    expect(await kindsOf(committee)).toEqual([]);
+    await replySummons(
+      { db, actor: handler1, now: at('2026-03-02 11:00') },
+      { summonsId: s.id, departmentId: d1.id, reply: 'accepted', arrivalAt: at('2026-03-03 09:30') },
+    );
+    expect(await kindsOf(committee)).toEqual(['summons_replied']);
+    await sweepSummons(db, { now: at('2026-03-04 09:00'), warnShare: 0.75 });
+    expect(await kindsOf(handler2)).toEqual(['summons_issued', 'summons_overdue']);
+    expect(await kindsOf(handler1)).toEqual(['summons_issued']);
+    expect(await kindsOf(committee)).toEqual(['summons_replied', 'summons_overdue']);
   });
 });

@@ -2,6 +2,7 @@ import { MIN_REASON_LENGTH, OPEN_SUMMONS_STATES } from '../../../common/summons.
 import { writeAudit } from '../../audit/audit.writer.js';
 import { AppError } from '../../http/app-error.js';
 import { canIssueFor } from '../summons.policy.js';
+import { notifySummons } from '../summons-notices.js';
 import { auditOf, type SummonsContext } from './issue-summons.js';
 
 export interface EndSummonsProps {
@@ -52,6 +53,12 @@ export async function endSummons(ctx: SummonsContext, props: EndSummonsProps): P
       .where('version', '=', s.version)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new AppError('SUMMONS_VERSION_CONFLICT');
+    await notifySummons(trx, {
+      kind: props.to === 'closed' ? 'summons_closed' : 'summons_cancelled',
+      district: s.district,
+      summonsId: s.id,
+      actorAccountId: ctx.actor.id,
+    });
     await writeAudit(
       trx,
       auditOf(ctx),

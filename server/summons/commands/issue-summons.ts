@@ -11,6 +11,7 @@ import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { Db, Trx } from '../../db/database.js';
 import { AppError, type FieldProblem } from '../../http/app-error.js';
 import { canIssueFor } from '../summons.policy.js';
+import { notifySummons } from '../summons-notices.js';
 
 /** Who acts and when; `now` lets tests (and a replayed history) act at a chosen instant. */
 export interface SummonsContext {
@@ -126,6 +127,7 @@ export async function issueSummons(ctx: SummonsContext, props: IssueSummonsProps
       .insertInto('summonsDepartment')
       .values(departmentIds.map((departmentId) => ({ district: props.unit.district, summonsId: id, departmentId })))
       .execute();
+    await notifySummons(trx, { kind: 'summons_issued', district: props.unit.district, summonsId: id });
     await writeAudit(
       trx,
       auditOf(ctx),

@@ -3,6 +3,7 @@ import { MIN_REASON_LENGTH, OPEN_SUMMONS_STATES, type SummonsReply } from '../..
 import { writeAudit } from '../../audit/audit.writer.js';
 import { AppError } from '../../http/app-error.js';
 import { handlerDepartments } from '../summons.policy.js';
+import { notifySummons } from '../summons-notices.js';
 import { auditOf, type SummonsContext, TIME_SLACK_MS } from './issue-summons.js';
 
 export interface ReplySummonsProps {
@@ -84,6 +85,13 @@ export async function replySummons(ctx: SummonsContext, props: ReplySummonsProps
       .where('district', '=', s.district)
       .where('id', '=', s.id)
       .execute();
+    await notifySummons(trx, {
+      kind: 'summons_replied',
+      district: s.district,
+      summonsId: s.id,
+      issuer: true,
+      data: { reply: props.reply, department: row.code, ...(reason ? { reason: reason.slice(0, 140) } : {}) },
+    });
     await writeAudit(
       trx,
       auditOf(ctx),
