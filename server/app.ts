@@ -20,6 +20,7 @@ import { caseRoutes } from './cases/case.routes.js';
 import { caseSettingsRoutes } from './cases/case-settings.routes.js';
 import { inboxRoutes } from './cases/inbox.routes.js';
 import { publicCaseRoutes } from './cases/public-case.routes.js';
+import { publicCatalogueRoutes } from './cases/public-catalogue.routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { departmentRoutes } from './departments/department.routes.js';
@@ -120,6 +121,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(accountRoutes);
   await app.register(caseRoutes);
   await app.register(publicCaseRoutes);
+  await app.register(publicCatalogueRoutes);
   await app.register(inboxRoutes);
   await app.register(notificationRoutes);
   await app.register(liveRoutes);

@@ -195,4 +195,16 @@ describe('reporter callback and dispute by tracking code', () => {
       .executeTakeFirstOrThrow();
     expect(audit.data).toEqual({ area: 'cases', changes: ['disputeDays: 7 → 15', 'warnShare: 0.75 → 0.8'] });
   });
+
+  it('files an address-only report with the dispatchers of the narrowest unit covering every grid', async () => {
+    const reported = await publicCall('POST', '/api/public/cases', {
+      categoryCode: category.code,
+      description: '小区北门外人行道地砖松动',
+      address: '东苑小区北门',
+    });
+    expect(reported.statusCode, reported.body).toBe(201);
+    const seen = await dispatcher.request('GET', `/api/cases/${reported.json().id}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json()).toMatchObject({ outsideGrid: true, address: '东苑小区北门', location: null });
+  });
 });

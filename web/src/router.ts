@@ -27,6 +27,38 @@ export const router = createRouter({
       meta: { public: true, titleKey: 'login.title' },
     },
     {
+      // The residents' pages: no staff sign-in, their own light layout (not the staff shell).
+      path: '/public',
+      component: () => import('@/components/public/PublicLayout.vue'),
+      meta: { public: true },
+      children: [
+        {
+          path: '',
+          name: 'public-home',
+          component: () => import('@/pages/public/PublicHomePage.vue'),
+          meta: { titleKey: 'public.brand' },
+        },
+        {
+          path: 'report',
+          name: 'public-report',
+          component: () => import('@/pages/public/ReportPage.vue'),
+          meta: { titleKey: 'public.report.title' },
+        },
+        {
+          path: 'done/:trackingCode',
+          name: 'public-done',
+          component: () => import('@/pages/public/ReportDonePage.vue'),
+          meta: { titleKey: 'public.done.title' },
+        },
+        {
+          path: 'track/:trackingCode?',
+          name: 'public-track',
+          component: () => import('@/pages/public/TrackPage.vue'),
+          meta: { titleKey: 'public.track.title' },
+        },
+      ],
+    },
+    {
       path: '/',
       component: () => import('@/layouts/AppShell.vue'),
       children: [

@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Channel, Urgency } from '../../../common/cases.js';
 import { CHANNEL_REPORTERS, transitionOf } from '../../../common/workflow.js';
-import type { Actor } from '../../accounts/actor.js';
 import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { Db, Trx } from '../../db/database.js';
@@ -68,10 +67,13 @@ async function place(ctx: CaseContext, props: ReportCaseProps) {
       .executeTakeFirst();
     if (boxed) return { ...boxed, outsideGrid: true };
   }
-  // No usable point: the reporting staff member's own scope, else the top unit.
+  // No usable point: the reporting staff member's own scope, else the narrowest unit covering every
+  // grid (a one-subdistrict deployment's subdistrict), whose dispatchers place it by the address.
   const actor = ctx.actor;
   const grant = actor?.kind === 'staff' ? actor.grants[0] : undefined;
   if (grant) return { id: grant.unitId, path: grant.unitPath, district: grant.district, outsideGrid: true };
+  const covering = await coveringUnit(ctx);
+  if (covering) return { ...covering, outsideGrid: true };
   const top = await ctx.db
     .selectFrom('unit')
     .select(['id', 'path', 'district'])
@@ -80,6 +82,24 @@ async function place(ctx: CaseContext, props: ReportCaseProps) {
     .executeTakeFirst();
   if (!top) throw new AppError('LOCATION_REQUIRED');
   return { ...top, outsideGrid: true };
+}
+
+/**
+ * The deepest unit whose subtree holds every unit grid. Paths sort so that the common prefix of the
+ * smallest and the largest grid path is the common prefix of all of them.
+ */
+async function coveringUnit(ctx: CaseContext) {
+  const span = await ctx.db
+    .selectFrom('unit')
+    .select((eb) => [eb.fn.min('path').as('first'), eb.fn.max('path').as('last')])
+    .where('level', '=', 'grid')
+    .executeTakeFirst();
+  if (!span?.first || !span.last) return undefined;
+  let n = 0;
+  while (n < span.first.length && span.first[n] === span.last[n]) n++;
+  const prefix = span.first.slice(0, span.first.lastIndexOf('.', n - 1) + 1);
+  if (!prefix) return undefined;
+  return ctx.db.selectFrom('unit').select(['id', 'path', 'district']).where('path', '=', prefix).executeTakeFirst();
 }
 
 /** Next readable number of the day in the district: district-yyyymmdd-serial. */

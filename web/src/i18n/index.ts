@@ -4,6 +4,8 @@
  */
 import { createI18n } from 'vue-i18n';
 import en from './en';
+import publicEn from './public.en';
+import publicZhCN, { type PublicMessages } from './public.zh-CN';
 import zhCN, { type Messages } from './zh-CN';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -25,11 +27,14 @@ function storedLocale(): Locale {
   return 'zh-CN';
 }
 
-export const i18n = createI18n<[Messages], Locale, false>({
+/** The residents' public pages keep their texts in their own files, under `public.`. */
+type AllMessages = Messages & { public: PublicMessages };
+
+export const i18n = createI18n<[AllMessages], Locale, false>({
   legacy: false,
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, public: publicZhCN }, en: { ...en, public: publicEn } },
 });
 
 /** The language in use (reactive: templates that call it re-render when it changes). */
