@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // seedDemo replays no case history in tests unless a test asks for one (demo-history.test.ts).
+    env: { GRIDLOOP_DEMO_CASES: '0' },
   },
 });

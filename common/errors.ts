@@ -2,6 +2,8 @@
  * The one catalogue of coded errors: HTTP status and the message in zh-CN and English.
  * Server code throws `AppError(code)`; the web may switch on `code`.
  */
+import { MEDIA_ERRORS } from './media.js';
+
 export const ERRORS = {
   VALIDATION_FAILED: {
     status: 400,
@@ -120,6 +122,11 @@ export const ERRORS = {
     zh: '不能合并到该案件（不存在、已结束或就是本案）',
     en: 'Cannot merge into that case (missing, finished, or this very case)',
   },
+  CASE_NOT_FOLLOWABLE: {
+    status: 409,
+    zh: '该案件已办结、不予立案或已合并，不能再关注',
+    en: 'This case is closed, rejected or merged and can no longer be followed',
+  },
   SUMMONS_VERSION_CONFLICT: {
     status: 409,
     zh: '约请已被他人处理，请刷新后重试',
@@ -175,6 +182,21 @@ export const ERRORS = {
     zh: '参会人员或责任人不存在或已停用',
     en: 'Unknown or disabled attendee or owner',
   },
+  INDICATOR_PERIOD_INVALID: {
+    status: 422,
+    zh: '统计周期无效：请给出有效日期（yyyy-mm-dd，2000–2100 年），自定义周期须起止有序且不超过三年',
+    en: 'Invalid period: give real dates (yyyy-mm-dd, years 2000–2100); a custom period runs forward, at most three years',
+  },
+  INDICATOR_UNKNOWN: {
+    status: 422,
+    zh: '没有这个指标',
+    en: 'No such indicator',
+  },
+  INDICATOR_FILTER_UNKNOWN: {
+    status: 422,
+    zh: '筛选条件中的部门或案件类别不存在',
+    en: 'The department or case category in the filter does not exist',
+  },
   LIVE_UNAVAILABLE: {
     status: 503,
     zh: '实时推送暂不可用，请刷新页面查看最新情况',
@@ -184,6 +206,13 @@ export const ERRORS = {
     status: 503,
     zh: '数据库暂时不可用，请稍后再试',
     en: 'The database is unavailable; please try again shortly',
+  },
+  // Refused uploads (MEDIA_NOT_IMAGE, MEDIA_TOO_LARGE, MEDIA_TOO_MANY …): built from common/media.ts.
+  ...MEDIA_ERRORS,
+  PHOTO_UNKNOWN: {
+    status: 422,
+    zh: '照片不存在或不是您上传的，请重新上传',
+    en: 'Unknown photo, or not one you uploaded; upload it again',
   },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;

@@ -19,7 +19,15 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'gridloop-e2e-'));
   const port = await freePort();
   const server: ChildProcess = spawn(process.execPath, [resolve('bin/gridloop.mjs'), 'serve', '--skip-web'], {
-    env: { ...process.env, PORT: String(port), GRIDLOOP_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    // A smaller demo history than npm start's 6,000 cases keeps the server's first start quick.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      GRIDLOOP_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      GRIDLOOP_DEMO_CASES: '400',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

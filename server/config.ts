@@ -1,7 +1,7 @@
 /**
  * Settings from the environment, read once. Defaults serve one subdistrict on a laptop.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   port: number;
@@ -9,6 +9,8 @@ export interface Config {
   /** When set, Gridloop uses this PostgreSQL and starts none of its own. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The photo store (content-addressed files); `<dataDir>/media` unless GRIDLOOP_MEDIA_DIR says otherwise. */
+  mediaDir: string;
   production: boolean;
   logLevel: string;
   sessionHours: number;
@@ -22,11 +24,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
     throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const dataDir = resolve(env.GRIDLOOP_DATA_DIR ?? 'data');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: resolve(env.GRIDLOOP_DATA_DIR ?? 'data'),
+    dataDir,
+    mediaDir: env.GRIDLOOP_MEDIA_DIR ? resolve(env.GRIDLOOP_MEDIA_DIR) : join(dataDir, 'media'),
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL ?? 'info',
     sessionHours: Number(env.GRIDLOOP_SESSION_HOURS ?? 12),

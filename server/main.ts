@@ -24,14 +24,15 @@ const HELP: Record<string, string> = {
   bench [placement]         性能测试 / benchmarks
 
 环境变量 Environment: PORT (3000), DATABASE_URL (use this PostgreSQL instead of the embedded one),
-GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies).
+GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies),
+GRIDLOOP_DEMO_CASES (6000: cases in the demo's year of history; 0 for none).
 Run gridloop <command> --help for details.`,
   serve: `gridloop serve [--port N] [--skip-web]
   Starts PostgreSQL (embedded in ./data/pg unless DATABASE_URL is set), migrates, seeds the demo
   subdistrict into an empty database, builds the web application if needed, and serves everything
   at http://localhost:3000. Ctrl-C stops the server and the database cleanly.`,
   migrate: 'gridloop migrate\n  Migrates the database to the latest version.',
-  seed: 'gridloop seed --demo\n  Writes the demo subdistrict (territory, departments, one account per role) unless it exists.',
+  seed: 'gridloop seed --demo\n  Writes the demo subdistrict (territory, departments, staff, residents) unless it exists, then a year\n  of cases run through the workflow (GRIDLOOP_DEMO_CASES of them, 6000 by default).',
   import: `gridloop import units <file.geojson|file.json|file.xlsx> [--update]
   Imports units (districts, subdistricts, committees, grids) with their boundaries, all or nothing.
   Each feature / row needs code (编码) and name (名称); level (层级), kind (类型), parentCode (上级编码)

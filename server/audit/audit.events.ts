@@ -48,6 +48,10 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     data: z.object({ number: z.string(), action: z.string(), from: z.string(), to: z.string() }),
   }),
   z.object({
+    action: z.literal('case.followed'),
+    data: z.object({ number: z.string(), via: z.enum(['follow', 'merge']), from: z.string().optional() }),
+  }),
+  z.object({
     action: z.literal('settings.changed'),
     data: z.object({ area: z.string(), changes: z.array(z.string()) }),
   }),
@@ -78,6 +82,10 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     data: z.object({ decision: z.string(), owner: z.enum(['department', 'account']), dueOn: z.string() }),
   }),
   z.object({ action: z.literal('meeting.decision_done'), data: z.object({ decision: z.string() }) }),
+  z.object({
+    action: z.literal('media.uploaded'),
+    data: z.object({ keys: z.array(z.string()), bytes: z.number(), uploader: z.string() }),
+  }),
   z.object({
     action: z.literal('access.denied'),
     data: z.object({ method: z.string(), route: z.string(), reason: z.enum(['out_of_scope', 'forbidden']) }),

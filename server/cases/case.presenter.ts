@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import type { Actor } from '../accounts/actor.js';
 import type { WorkingCalendar } from '../calendar/working-calendar.js';
+import { presentStaffPhoto } from '../media/photo.presenter.js';
+import type { CasePhoto } from '../media/photo.repository.js';
 import { caseAbilities } from './case.policy.js';
 import type { CaseRow, listEvents } from './case.repository.js';
 import type { ZCaseEventView, ZCaseView } from './case.schema.js';
@@ -86,7 +88,11 @@ export function presentCase(
   };
 }
 
-export function presentEvent(e: Awaited<ReturnType<typeof listEvents>>[number]): z.infer<typeof ZCaseEventView> {
+/** One step of the timeline with its photos (staff see every variant and the EXIF position). */
+export function presentEvent(
+  e: Awaited<ReturnType<typeof listEvents>>[number],
+  photos: readonly CasePhoto[] = [],
+): z.infer<typeof ZCaseEventView> {
   const actor = e.actor as { name?: unknown };
   return {
     seq: e.seq,
@@ -97,5 +103,6 @@ export function presentEvent(e: Awaited<ReturnType<typeof listEvents>>[number]):
     reason: e.reason,
     data: e.data,
     at: new Date(e.createdAt).toISOString(),
+    photos: photos.map(presentStaffPhoto),
   };
 }

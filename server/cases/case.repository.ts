@@ -52,6 +52,7 @@ const caseColumns = [
   'cases.mergedIntoId',
   'cases.satisfaction',
   'cases.callbackSolved',
+  'cases.handleDueAt',
   'cases.counters',
   'cases.version',
   'cases.createdAt',

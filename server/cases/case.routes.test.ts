@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../accounts/actor.js';
 import { createAccount } from '../accounts/commands/create-account.js';
 import type { Db } from '../db/database.js';
+import { uploadPhoto } from '../media/test-upload.js';
 import {
   makeAccount,
   makeCategory,
@@ -29,7 +30,8 @@ let dispatcher: Client;
 let handler: Client;
 let supervisor: Client;
 
-const PHOTO = { key: 'a'.repeat(64), role: 'evidence' as const };
+/** A fresh photo uploaded by `client` (a step's photos must be the actor's own uploads). */
+const photo = async (client: Client) => ({ key: await uploadPhoto(app, { client }), role: 'evidence' as const });
 
 async function report(client: Client = worker, extra: Record<string, unknown> = {}) {
   const [lng, lat] = t.gridCentres[0] as [number, number];
@@ -100,8 +102,8 @@ describe('case workflow over HTTP', () => {
     const noPhoto = await step(handler, created.id, { action: 'submit_handling', reason: '已清运完毕' });
     expect(noPhoto.statusCode).toBe(422);
     expect(noPhoto.json().error).toMatchObject({ code: 'CASE_REQUIREMENT_MISSING', fields: [{ path: 'body.photos' }] });
-    await ok(handler, created.id, { action: 'submit_handling', reason: '已清运完毕', photos: [PHOTO] });
-    c = await ok(worker, created.id, { action: 'verify_pass', photos: [PHOTO] });
+    await ok(handler, created.id, { action: 'submit_handling', reason: '已清运完毕', photos: [await photo(handler)] });
+    c = await ok(worker, created.id, { action: 'verify_pass', photos: [await photo(worker)] });
     expect(c).toMatchObject({
       state: 'closed',
       closeReason: 'solved',
@@ -141,8 +143,8 @@ describe('case workflow over HTTP', () => {
     await ok(dispatcher, id, { action: 'register' });
     await ok(dispatcher, id, { action: 'dispatch', departmentId: department.id });
     await ok(handler, id, { action: 'acknowledge' });
-    await ok(handler, id, { action: 'submit_handling', reason: '已处理完毕', photos: [PHOTO] });
-    const c = await ok(worker, id, { action: 'verify_fail', reason: '现场仍有垃圾', photos: [PHOTO] });
+    await ok(handler, id, { action: 'submit_handling', reason: '已处理完毕', photos: [await photo(handler)] });
+    const c = await ok(worker, id, { action: 'verify_fail', reason: '现场仍有垃圾', photos: [await photo(worker)] });
     expect(c).toMatchObject({
       state: 'handling',
       departmentId: department.id,
@@ -209,11 +211,11 @@ describe('case workflow over HTTP', () => {
     await ok(dispatcher, id, { action: 'register' });
     await ok(dispatcher, id, { action: 'dispatch', departmentId: department.id });
     await ok(doubleHat, id, { action: 'acknowledge' });
-    await ok(doubleHat, id, { action: 'submit_handling', reason: '已处理完毕', photos: [PHOTO] });
-    const own = await step(doubleHat, id, { action: 'verify_pass', photos: [PHOTO] });
+    await ok(doubleHat, id, { action: 'submit_handling', reason: '已处理完毕', photos: [await photo(doubleHat)] });
+    const own = await step(doubleHat, id, { action: 'verify_pass', photos: [await photo(doubleHat)] });
     expect(own.statusCode).toBe(403);
     expect(own.json().error.code).toBe('VERIFIER_IS_HANDLER');
-    await ok(worker, id, { action: 'verify_pass', photos: [PHOTO] });
+    await ok(worker, id, { action: 'verify_pass', photos: [await photo(worker)] });
   });
 
   it('moves the due time on an approved extension and stops the clock while deferred', async () => {

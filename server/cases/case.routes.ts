@@ -11,6 +11,8 @@ import { loadCalendar } from '../calendar/calendar.repository.js';
 import { AppError } from '../http/app-error.js';
 import { denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses, listOf } from '../http/schemas.js';
+import { photosBySeq } from '../media/photo.presenter.js';
+import { listCasePhotos } from '../media/photo.repository.js';
 import { canReadCase } from './case.policy.js';
 import { presentCase, presentEvent } from './case.presenter.js';
 import { type CaseRow, findCase, listCases, listEvents } from './case.repository.js';
@@ -41,14 +43,16 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
 
   /** A case with its timeline and, for a case waiting to be dispatched, the rules' suggestion. */
   async function detail(actor: StaffActor, c: CaseRow) {
-    const [events, suggested, calendar] = await Promise.all([
+    const [events, suggested, calendar, photos] = await Promise.all([
       listEvents(app.db, c.district, c.id),
       c.state === 'registered' ? suggestDepartment(app.db, c.categoryId, c.unitPath) : null,
       loadCalendar(app.db),
+      listCasePhotos(app.db, c.district, c.id),
     ]);
+    const bySeq = photosBySeq(photos);
     return {
       ...presentCase(actor, c, new Date(), calendar),
-      events: events.map(presentEvent),
+      events: events.map((e) => presentEvent(e, bySeq.get(e.seq))),
       suggestedDepartmentId: suggested,
     };
   }

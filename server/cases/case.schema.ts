@@ -8,7 +8,9 @@ import {
   STAGES,
   URGENCIES,
 } from '../../common/cases.js';
+import { MAX_FILES } from '../../common/media.js';
 import { CASE_ACTIONS } from '../../common/workflow.js';
+import { ZCasePhotoView, ZMediaKey, ZPublicPhotoView } from '../media/media.schema.js';
 
 const LIMIT_UNITS = ['natural_minutes', 'natural_hours', 'working_hours', 'working_days'] as const;
 
@@ -24,6 +26,8 @@ const ZReportBase = {
   title: z.string().trim().max(80).optional(),
   description: z.string().trim().min(4).max(4_000),
   ...ZLocation,
+  /** Keys from POST /api/media, uploaded by the reporter. */
+  photos: z.array(ZMediaKey).max(MAX_FILES).optional(),
 };
 
 /** Staff report: patrol (grid workers), hotline (dispatchers), survey and board (committee staff). */
@@ -151,6 +155,8 @@ export const ZCaseEventView = z.object({
   reason: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
   at: z.string(),
+  /** The photos of this step (the report event shows the report's own). */
+  photos: z.array(ZCasePhotoView),
 });
 
 export const ZCaseDetail = ZCaseView.extend({
@@ -171,6 +177,17 @@ export const ZPublicReopenRequest = z.strictObject({
   reason: z.string().trim().min(4).max(2_000),
 });
 
+const ZPublicEvents = z.array(
+  z.object({
+    action: z.enum(CASE_ACTIONS),
+    toState: z.enum(CASE_STATES),
+    at: z.string(),
+    reason: z.string().nullable(),
+    /** Public copies of the step's photos (never the original, never a position). */
+    photos: z.array(ZPublicPhotoView),
+  }),
+);
+
 export const ZPublicCaseView = z.object({
   number: z.string(),
   state: z.enum(CASE_STATES),
@@ -181,12 +198,20 @@ export const ZPublicCaseView = z.object({
   satisfaction: z.enum(SATISFACTIONS).nullable(),
   abilities: z.array(z.enum(['callback', 'reopen'])),
   version: z.number(),
-  events: z.array(
-    z.object({
-      action: z.enum(CASE_ACTIONS),
-      toState: z.enum(CASE_STATES),
-      at: z.string(),
-      reason: z.string().nullable(),
-    }),
-  ),
+  events: ZPublicEvents,
+  /** Every photo of the events above, in order (a gallery of the report's and public steps' photos). */
+  photos: z.array(ZPublicPhotoView),
+  /** The code is a follower's (关注), not the reporter's: it shows progress and rates nothing. */
+  follower: z.boolean(),
+  /** A merged case: the case it went into, with that case's public progress. */
+  mergedInto: z
+    .object({
+      number: z.string(),
+      state: z.enum(CASE_STATES),
+      title: z.string(),
+      createdAt: z.string(),
+      closeReason: z.enum(CLOSE_REASONS).nullable(),
+      events: ZPublicEvents,
+    })
+    .nullable(),
 });

@@ -7,6 +7,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../http/app-error.js';
 import { errorResponses } from '../http/schemas.js';
+import { photosBySeq, presentPublicPhoto } from '../media/photo.presenter.js';
+import { listCasePhotos } from '../media/photo.repository.js';
 import { caseAbilities, type TrackingActor } from './case.policy.js';
 import { type CaseRow, findCase, listEvents } from './case.repository.js';
 import {
@@ -18,6 +20,7 @@ import {
 } from './case.schema.js';
 import { reportCase } from './commands/report-case.js';
 import { type TransitionProps, transitionCase } from './commands/transition-case.js';
+import { mergeTarget, resolveTrackingCode } from './followers.js';
 
 const tags = ['public'];
 
@@ -38,13 +41,38 @@ export async function publicCaseRoutes(app: FastifyInstance): Promise<void> {
     return c;
   }
 
-  /** Public fields and public events only; the holder of the code may rate or dispute. */
-  async function publicView(c: CaseRow) {
+  /**
+   * A case's public events, with the reasons the public may read and the public copies of their
+   * photos, fetched through the code that asks (a follower's code never reveals the reporter's).
+   */
+  async function publicEvents(c: CaseRow, trackingCode: string) {
     const events = (await listEvents(app.db, c.district, c.id)).filter((e) => e.public);
+    const photos = photosBySeq((await listCasePhotos(app.db, c.district, c.id)).filter((p) => p.public));
+    return events.map((e) => ({
+      action: e.action,
+      toState: e.toState,
+      at: new Date(e.createdAt).toISOString(),
+      reason: e.action === 'reject' || e.action === 'close' ? e.reason : null,
+      photos: (photos.get(e.seq) ?? []).map((p) => presentPublicPhoto(trackingCode, p)),
+    }));
+  }
+
+  /** The public events and, gathered from them, the photos (the tracking page's gallery). */
+  async function timeline(c: CaseRow, trackingCode: string) {
+    const events = await publicEvents(c, trackingCode);
+    return { events, photos: events.flatMap((e) => e.photos) };
+  }
+
+  /**
+   * Public fields and public events only; the reporter's code may rate or dispute, a follower's only
+   * watches. A merged case carries the progress of the case it went into.
+   */
+  async function publicView(c: CaseRow, trackingCode: string, follower = false) {
     const holder: TrackingActor = { kind: 'tracking', id: null, caseId: c.id };
-    const abilities = caseAbilities(holder, c).filter(
-      (a): a is 'callback' | 'reopen' => a === 'callback' || a === 'reopen',
-    );
+    const abilities = follower
+      ? []
+      : caseAbilities(holder, c).filter((a): a is 'callback' | 'reopen' => a === 'callback' || a === 'reopen');
+    const target = c.state === 'merged' ? await mergeTarget(app.db, c) : undefined;
     return {
       number: c.number,
       state: c.state,
@@ -55,12 +83,18 @@ export async function publicCaseRoutes(app: FastifyInstance): Promise<void> {
       satisfaction: c.satisfaction,
       abilities,
       version: c.version,
-      events: events.map((e) => ({
-        action: e.action,
-        toState: e.toState,
-        at: new Date(e.createdAt).toISOString(),
-        reason: e.action === 'reject' || e.action === 'close' ? e.reason : null,
-      })),
+      ...(await timeline(c, trackingCode)),
+      follower,
+      mergedInto: target
+        ? {
+            number: target.number,
+            state: target.state,
+            title: target.title,
+            createdAt: new Date(target.createdAt).toISOString(),
+            closeReason: target.closeReason,
+            events: await publicEvents(target, trackingCode),
+          }
+        : null,
     };
   }
 
@@ -81,7 +115,7 @@ export async function publicCaseRoutes(app: FastifyInstance): Promise<void> {
       },
       { ...step, caseId: c.id },
     );
-    return publicView(await byTrackingCode(trackingCode));
+    return publicView(await byTrackingCode(trackingCode), trackingCode);
   }
 
   r.post(
@@ -158,6 +192,8 @@ export async function publicCaseRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Follow a case by its tracking code (public fields only) / 按查询码查看进度',
+        description:
+          'A reporter’s code or a follower’s (关注). A merged case shows the case it went into under `mergedInto`.',
         security: [],
         params: ZTrackingParams,
         response: { 200: ZPublicCaseView, ...errorResponses(400, 404) },
@@ -165,8 +201,10 @@ export async function publicCaseRoutes(app: FastifyInstance): Promise<void> {
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
     async (request) => {
-      const c = await byTrackingCode(request.params.trackingCode);
-      return publicView(c);
+      const found = await resolveTrackingCode(app.db, request.params.trackingCode);
+      const c = found && (await findCase(app.db, found.caseId));
+      if (!found || !c) throw new AppError('NOT_FOUND');
+      return publicView(c, request.params.trackingCode, found.follower);
     },
   );
 }

@@ -47,10 +47,10 @@ export async function seedCommand(config: Config, demo: boolean): Promise<void> 
       2,
     );
   await withDatabase(config, async (db) => {
-    const result = await seedDemo(db);
+    const result = await seedDemo(db, undefined, { log: (line) => console.log(line), mediaDir: config.mediaDir });
     console.log(
       result.seeded
-        ? `演示街道已写入 / demo subdistrict seeded: ${result.demo.units.length} units, ${result.demo.accounts.length} staff (password ${DEMO_PASSWORD})`
+        ? `演示街道已写入 / demo subdistrict seeded: ${result.demo.units.length} units, ${result.demo.accounts.length + result.demo.workforce.length} staff, ${result.history?.cases ?? 0} cases (password ${DEMO_PASSWORD})`
         : '演示街道已存在，未做改动 / the demo subdistrict already exists; nothing changed',
     );
   });

@@ -11,7 +11,7 @@ import { sweepDeadlines } from '../cases/deadline-sweep.js';
 import type { Config } from '../config.js';
 import { DataDirInUseError, openDatabase } from '../db/open.js';
 import { startJobQueue } from '../jobs/queue.js';
-import { DEMO_PASSWORD } from '../seed/demo-data.js';
+import { DEMO_PASSWORD, generateDemo } from '../seed/demo-data.js';
 import { seedDemo } from '../seed/seed-demo.js';
 import { sweepSummons } from '../summons/summons-sweep.js';
 import { GridLocator } from '../territory/placement.js';
@@ -63,7 +63,7 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
   const units = await database.db.selectFrom('unit').select('id').limit(1).execute();
   if (units.length === 0) {
     log('seeding the demo subdistrict …');
-    await seedDemo(database.db);
+    await seedDemo(database.db, undefined, { log, mediaDir: config.mediaDir });
   }
   const locator = new GridLocator(database.db);
   const jobs = await startJobQueue({
@@ -95,7 +95,11 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  const demo = await database.db.selectFrom('account').select('username').orderBy('createdAt').execute();
+  // The documented logins only, not the demo's whole workforce.
+  const documented = new Set(generateDemo().accounts.map((a) => a.username));
+  const demo = (await database.db.selectFrom('account').select('username').orderBy('createdAt').execute()).filter((a) =>
+    documented.has(a.username),
+  );
   log('');
   log(`网格闭环 Gridloop 已启动 / is running:  http://localhost:${config.port}`);
   log(`接口文档 API docs:                     http://localhost:${config.port}/api/docs`);

@@ -223,11 +223,66 @@ export interface CaseTable {
   mergedIntoId: string | null;
   satisfaction: Satisfaction | null;
   callbackSolved: boolean | null;
-  /** CaseCounter values, plus onTime_<stage> / overdue_<stage> for every stage clock stopped. */
+  /** The handling deadline the closure indicators count from: set at dispatch, moved by extensions and deferrals (server/indicators). */
+  handleDueAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Whether the latest closing kept its deadline (server/indicators/closing-deadline.ts); null while open. */
+  closedOnTime: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  /** CaseCounter values, plus onTime<Stage> / overdue<Stage> (onTimeHandle …) for every stage clock stopped. */
   counters: JSONColumnType<Record<string, number>, string, string>;
   version: Generated<number>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+}
+
+/**
+ * Daily rollup of the case event log (migration 0009), maintained by a trigger on case_event.
+ * Counter columns are named in server/indicators/definitions.ts (FLOW_COUNTS).
+ */
+export interface IndicatorDayTable {
+  district: string;
+  day: string;
+  unitId: string;
+  unitPath: string;
+  categoryId: string;
+  departmentKey: string;
+  channel: Channel;
+  reported: Generated<number>;
+  registered: Generated<number>;
+  registeredOnTime: Generated<number>;
+  rejected: Generated<number>;
+  dispatched: Generated<number>;
+  returned: Generated<number>;
+  handled: Generated<number>;
+  handledOnTime: Generated<number>;
+  handledOverdue: Generated<number>;
+  selfHandled: Generated<number>;
+  verified: Generated<number>;
+  reworked: Generated<number>;
+  closed: Generated<number>;
+  closedSolved: Generated<number>;
+  closedOnTime: Generated<number>;
+  closedFirstTime: Generated<number>;
+  extended: Generated<number>;
+  deferred: Generated<number>;
+  escalated: Generated<number>;
+  reopened: Generated<number>;
+  merged: Generated<number>;
+  supervised: Generated<number>;
+  callbackDue: Generated<number>;
+  callbackResponded: Generated<number>;
+  callbacks: Generated<number>;
+  callbackSatisfied: Generated<number>;
+  callbackBasicallySatisfied: Generated<number>;
+  callbackDissatisfied: Generated<number>;
+  callbackSolved: Generated<number>;
+  solvedGrid: Generated<number>;
+  solvedCommunity: Generated<number>;
+  solvedSubdistrict: Generated<number>;
+  solvedDistrict: Generated<number>;
+  solvedCity: Generated<number>;
+  /** bigint sums: strings from pg. */
+  registrationWorkingMinutes: Generated<string>;
+  handlingWorkingMinutes: Generated<string>;
 }
 
 export interface CaseEventTable {
@@ -242,6 +297,56 @@ export interface CaseEventTable {
   reason: string | null;
   data: JSONColumnType<Record<string, unknown>, string, string>;
   public: Generated<boolean>;
+  createdAt: Timestamp;
+}
+
+/** One upload of a photo (the file is in the store under `key`); the GPS point is for staff only. */
+export interface PhotoTable {
+  id: string;
+  key: string;
+  uploaderKind: 'staff' | 'resident' | 'anonymous' | 'system';
+  accountId: string | null;
+  residentId: string | null;
+  /** HMAC of an anonymous uploader's address: recognises them for a while without keeping the address. */
+  ipHash: string | null;
+  format: 'jpeg' | 'png' | 'webp';
+  width: number;
+  height: number;
+  bytes: number;
+  hadGps: Generated<boolean>;
+  gpsLng: number | null;
+  gpsLat: number | null;
+  filename: string | null;
+  declaredMismatch: Generated<boolean>;
+  createdAt: Timestamp;
+}
+
+/** A photo shown on a case: the report's own (seq null) or a step's (its event's seq). */
+export interface CasePhotoTable {
+  district: string;
+  id: string;
+  caseId: string;
+  key: string;
+  role: 'report' | 'before' | 'after' | 'evidence';
+  seq: number | null;
+  addedByKind: 'staff' | 'resident' | 'anonymous' | 'system';
+  addedById: string | null;
+  createdAt: Timestamp;
+}
+
+/** A follower (关注) of a case: by choice instead of a new report, or the reporter of a case merged into it. */
+export interface CaseFollowerTable {
+  district: string;
+  id: string;
+  caseId: string;
+  /** The follower's own tracking code; for `merge`, the merged case's code. */
+  trackingCode: string;
+  via: 'follow' | 'merge';
+  mergedCaseId: string | null;
+  residentId: string | null;
+  accountId: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
   createdAt: Timestamp;
 }
 
@@ -358,6 +463,10 @@ export interface Database {
   caseSerial: CaseSerialTable;
   cases: CaseTable;
   caseEvent: CaseEventTable;
+  indicatorDay: IndicatorDayTable;
+  caseFollower: CaseFollowerTable;
+  photo: PhotoTable;
+  casePhoto: CasePhotoTable;
   notification: NotificationTable;
   summons: SummonsTable;
   summonsDepartment: SummonsDepartmentTable;

@@ -6,6 +6,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ApiErrorBody } from '../../common/api.js';
 import { ERRORS, type ErrorCode } from '../../common/errors.js';
+import { MEDIA_ERROR_CODES } from '../../common/media.js';
+import { MediaError } from '../media/media.errors.js';
 import { AppError, type FieldProblem } from './app-error.js';
 
 /** The request's language: English when Accept-Language prefers it, Chinese otherwise. */
@@ -66,9 +68,20 @@ export function send(
     .send(errorBody(request, code, fields, details));
 }
 
+/** A refused upload: its catalogue code, and which file of the batch it was (index and name). */
+function sendMediaError(reply: FastifyReply, request: FastifyRequest, error: MediaError) {
+  request.log.info({ problem: error.problem, detail: error.detail, index: error.index }, 'upload refused');
+  const code = MEDIA_ERROR_CODES[error.problem];
+  if (error.index === undefined) return send(reply, request, code);
+  const file = { index: error.index, name: error.filename ?? null };
+  const fields = [{ path: `body.file.${error.index}`, reason: ERRORS[code].en }];
+  return send(reply, request, code, fields, { file });
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return send(reply, request, error.code, error.fields, error.details);
+    if (error instanceof MediaError) return sendMediaError(reply, request, error);
     if (hasZodFastifySchemaValidationErrors(error))
       return send(reply, request, 'VALIDATION_FAILED', validationFields(error));
     switch (error.code) {

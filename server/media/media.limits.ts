@@ -4,20 +4,9 @@
  * its name or the MIME type the client declared.
  */
 
-/** Photos in one submission (a report, a handling or a verification). */
-export const MAX_FILES = 9;
-/** Bytes in one file: a 48 MP phone JPEG is 6–9 MB. */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** Bytes of all files of one submission together. */
-export const MAX_TOTAL_BYTES = 40 * 1024 * 1024;
-/**
- * Pixels (width × height) of one image. A 48 MP phone sensor bins to 12 MP photos by default;
- * 40 MP lets through high-resolution modes of most phones, and bounds a decoded image to
- * 160 MB (RGBA), which is what stops decompression bombs.
- */
-export const MAX_PIXELS = 40_000_000;
-/** Longest side of one image, so that a 40 MP budget cannot become a 1 × 40 000 000 strip. */
-export const MAX_DIMENSION = 12_000;
+// The limits a client should know live in common/media.ts (the web warns before sending).
+export { MAX_DIMENSION, MAX_FILE_BYTES, MAX_FILES, MAX_PIXELS, MAX_TOTAL_BYTES } from '../../common/media.js';
+
 /** Channels of an image: grey, grey + alpha, RGB, RGBA or CMYK. */
 export const MAX_CHANNELS = 4;
 

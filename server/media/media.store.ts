@@ -16,6 +16,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sanitiseFilename } from './filename.js';
 import { MediaError } from './media.errors.js';
 import {
   EXTENSIONS,
@@ -142,6 +143,9 @@ export async function hasMedia(root: string, key: string): Promise<boolean> {
   return true;
 }
 
+/** A file's name as an answer may quote it (sanitised; never a path). */
+const nameOf = (file: UploadedFile) => sanitiseFilename(file.filename) ?? undefined;
+
 /**
  * Checks the count and sizes of a submission's files before decoding any, then processes them one
  * by one (bounded memory). All or nothing: the first file that fails throws its `MediaError` with
@@ -152,7 +156,8 @@ export async function processBatch(files: readonly UploadedFile[]): Promise<Proc
   let total = 0;
   for (const [index, file] of files.entries()) {
     const bytes = Buffer.isBuffer(file.buffer) ? file.buffer.length : 0;
-    if (bytes > MAX_FILE_BYTES) throw new MediaError('too_large', { index, detail: `${bytes} bytes` });
+    if (bytes > MAX_FILE_BYTES)
+      throw new MediaError('too_large', { index, filename: nameOf(file), detail: `${bytes} bytes` });
     total += bytes;
   }
   if (total > MAX_TOTAL_BYTES) throw new MediaError('total_too_large', { detail: `${total} bytes` });
@@ -162,7 +167,7 @@ export async function processBatch(files: readonly UploadedFile[]): Promise<Proc
     try {
       processed.push(await processImage(file.buffer, { filename: file.filename, mimeType: file.mimeType }));
     } catch (err) {
-      throw err instanceof MediaError ? err.at(index) : err;
+      throw err instanceof MediaError ? err.at(index, nameOf(file)) : err;
     }
   }
   return processed;

@@ -277,4 +277,28 @@ describe('generateDemo', () => {
     const names = [...demo.accounts, ...demo.residents].map((p) => p.displayName);
     expect(new Set(names).size).toBe(names.length);
   });
+
+  it('has a workforce for the history: a grid worker per responsibility grid, staff per committee, handlers per department', () => {
+    const grantsOf = (role: string) => demo.workforce.flatMap((a) => a.grants.filter((g) => g.role === role));
+    expect(new Set(grantsOf('grid_worker').map((g) => g.unitCode))).toEqual(
+      new Set(ofLevel(demo, 'responsibility_grid').map((u) => u.code)),
+    );
+    expect(new Set(grantsOf('committee_staff').map((g) => g.unitCode))).toEqual(
+      new Set(ofLevel(demo, 'community').map((u) => u.code)),
+    );
+    expect(new Set(grantsOf('handler').map((g) => g.departmentCode))).toEqual(
+      new Set(demo.departments.filter((d) => d.kind !== 'grid_centre').map((d) => d.code)),
+    );
+    expect(grantsOf('dispatcher').length).toBeGreaterThan(0);
+    expect(grantsOf('supervisor').length).toBeGreaterThan(0);
+    const everyone = [...demo.accounts, ...demo.workforce];
+    expect(new Set(everyone.map((a) => a.username.toLowerCase())).size).toBe(everyone.length);
+    expect(new Set(everyone.map((a) => a.phone)).size).toBe(everyone.length);
+    for (const a of demo.workforce) expect(a.username).toMatch(/^[A-Za-z][A-Za-z0-9._-]{2,31}$/);
+    const people = [...everyone, ...demo.residents, ...demo.neighbours];
+    expect(new Set(people.map((p) => p.displayName)).size).toBe(people.length);
+    expect(new Set([...demo.residents, ...demo.neighbours].map((r) => r.phone)).size).toBe(
+      demo.residents.length + demo.neighbours.length,
+    );
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * The demo subdistrict, as pure data: a fictional 梧桐街道 in Shanghai's Xuhui district with ten
  * residents' committees, twenty responsibility grids and forty unit grids (with polygons), the
- * district and subdistrict departments (条) that serve it, one staff account per role and a few
- * residents. Deterministic: the same seed always gives the same data. `seed-demo.ts` writes it into a
- * database.
+ * district and subdistrict departments (条) that serve it, one documented staff account per role, a
+ * few residents, and the workforce behind them (who act in the demo history). Deterministic: the
+ * same seed always gives the same data. `seed-demo.ts` writes it into a database.
  *
  * Territory codes follow China's statistical division codes padded to 12 digits (city … community);
  * grids append 3 digits to their committee's code: responsibility grids 901, 902; unit grids 001–004.
@@ -59,6 +59,14 @@ export interface DemoData {
   departments: DemoDepartment[];
   accounts: DemoAccount[];
   residents: DemoResident[];
+  /**
+   * The rest of the subdistrict's staff, behind the documented logins: a grid worker for every
+   * responsibility grid, committee staff for every committee, handlers for every department, more
+   * dispatchers and a second supervisor. The demo history acts through them.
+   */
+  workforce: DemoAccount[];
+  /** More residents, who report through the public pages in the demo history. */
+  neighbours: DemoResident[];
 }
 
 /** The default seed: the same demo everywhere unless asked otherwise. */
@@ -389,6 +397,66 @@ function accountPlans(units: DemoUnit[]): AccountPlan[] {
   ];
 }
 
+const NEIGHBOURS = 20;
+/** Subdistrict departments busy enough to have two handlers. */
+const BUSY_KINDS: readonly DepartmentKind[] = ['urban_enforcement', 'greening_sanitation', 'housing'];
+
+/** The workforce: drawn after the documented accounts and residents, so their names stay as they were. */
+function workforcePlans(units: DemoUnit[], departments: DemoDepartment[]): AccountPlan[] {
+  const plans: AccountPlan[] = [];
+  const nameOf = (code: string) => units.find((u) => u.code === code)?.name ?? code;
+  const committees = units.filter((u) => u.level === 'community');
+  committees.forEach((committee, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    const short = committee.name.replace(/居委会$/, '');
+    plans.push({
+      username: `cs${n}`,
+      role: 'committee_staff',
+      unitCode: committee.code,
+      note: { zh: `居委社工（${committee.name}）`, en: `Committee staff (${short})` },
+    });
+    units
+      .filter((u) => u.level === 'responsibility_grid' && u.parentCode === committee.code)
+      .forEach((grid, r) => {
+        plans.push({
+          username: `gw${n}${'ab'[r] ?? String(r)}`,
+          role: 'grid_worker',
+          unitCode: grid.code,
+          note: { zh: `网格员（${nameOf(grid.code)}）`, en: `Grid worker (${short}, responsibility grid ${r + 1})` },
+        });
+      });
+  });
+  for (const n of [2, 3]) {
+    plans.push({
+      username: `dispatcher${n}`,
+      role: 'dispatcher',
+      unitCode: DEMO_SUBDISTRICT_CODE,
+      note: { zh: '网格化综合管理中心受理派遣员', en: 'Dispatcher at the grid management centre' },
+    });
+  }
+  plans.push({
+    username: 'supervisor2',
+    role: 'supervisor',
+    unitCode: DEMO_SUBDISTRICT_CODE,
+    note: { zh: '街道督办员', en: 'Subdistrict supervisor' },
+  });
+  for (const d of departments) {
+    if (d.kind === 'grid_centre') continue;
+    const stem = `h${d.level === 'district' ? 'd' : 's'}-${d.code.slice(d.code.lastIndexOf('-') + 1).toLowerCase()}`;
+    const count = d.level === 'subdistrict' && BUSY_KINDS.includes(d.kind) ? 2 : 1;
+    for (let i = 1; i <= count; i++) {
+      plans.push({
+        username: i === 1 ? stem : `${stem}${i}`,
+        role: 'handler',
+        unitCode: d.servesUnitCode,
+        departmentCode: d.code,
+        note: { zh: `部门处置人员（${d.name}）`, en: `Department handler (${d.code})` },
+      });
+    }
+  }
+  return plans;
+}
+
 /**
  * The demo data set for a seed. Units are listed parents first; every account's grant refers to a
  * unit (and, for the handler, a department) in the same data set.
@@ -415,5 +483,19 @@ export function generateDemo(seed: number = DEMO_SEED): DemoData {
     password: DEMO_RESIDENT_PASSWORD,
   }));
 
-  return { units, departments, accounts, residents };
+  const workforce: DemoAccount[] = workforcePlans(units, departments).map((plan) => ({
+    username: plan.username,
+    displayName: people.name(),
+    phone: people.phone(),
+    password: DEMO_PASSWORD,
+    grants: [{ role: plan.role, unitCode: plan.unitCode, departmentCode: plan.departmentCode ?? null }],
+    note: plan.note,
+  }));
+  const neighbours: DemoResident[] = Array.from({ length: NEIGHBOURS }, (_, i) => ({
+    phone: `138${String(i + 4).padStart(8, '0')}`,
+    displayName: people.name(),
+    password: DEMO_RESIDENT_PASSWORD,
+  }));
+
+  return { units, departments, accounts, residents, workforce, neighbours };
 }

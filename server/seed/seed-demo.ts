@@ -1,7 +1,8 @@
 /**
  * Writes the demo subdistrict into a database: its territory through the same import pipeline as
- * any file (so the demo's polygons pass the same checks), then departments, staff and residents.
- * Idempotent: a database that already has the demo subdistrict is left as it is.
+ * any file (so the demo's polygons pass the same checks), then departments, staff and residents,
+ * and last a year of cases run through the workflow (demo-history.ts; its size is an option or
+ * GRIDLOOP_DEMO_CASES). Idempotent: a database that already has the demo subdistrict is left as it is.
  */
 import { v7 as uuidv7 } from 'uuid';
 import { SYSTEM_ACTOR } from '../accounts/actor.js';
@@ -11,16 +12,35 @@ import { writeAudit } from '../audit/audit.writer.js';
 import type { Db } from '../db/database.js';
 import { createDepartment } from '../departments/commands/save-department.js';
 import { importUnits } from '../territory/commands/import-units.js';
+import { GridLocator } from '../territory/placement.js';
 import { type DemoData, generateDemo } from './demo-data.js';
+import { DEMO_HISTORY_CASES, type DemoHistoryResult, seedDemoHistory } from './demo-history.js';
 
 const audit = { actor: SYSTEM_ACTOR };
 
 export interface SeedResult {
   seeded: boolean;
   demo: DemoData;
+  history?: DemoHistoryResult;
 }
 
-export async function seedDemo(db: Db, seed?: number): Promise<SeedResult> {
+export interface SeedDemoOptions {
+  /** Cases in the demo history (0: none); default GRIDLOOP_DEMO_CASES, else 6,000. */
+  historyCases?: number;
+  /** Progress lines for the command line. */
+  log?: (line: string) => void;
+  /** The server's media directory, where the demo photos go. */
+  mediaDir?: string | undefined;
+}
+
+/** The history's size: the option, else GRIDLOOP_DEMO_CASES (tests and browser tests set it small). */
+function historyCases(options: SeedDemoOptions): number {
+  if (options.historyCases !== undefined) return options.historyCases;
+  const fromEnv = Number(process.env.GRIDLOOP_DEMO_CASES);
+  return process.env.GRIDLOOP_DEMO_CASES && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : DEMO_HISTORY_CASES;
+}
+
+export async function seedDemo(db: Db, seed?: number, options: SeedDemoOptions = {}): Promise<SeedResult> {
   const demo = generateDemo(seed);
   const subdistrict = demo.units.find((u) => u.level === 'subdistrict');
   if (!subdistrict) throw new Error('the demo generator produced no subdistrict');
@@ -73,7 +93,7 @@ export async function seedDemo(db: Db, seed?: number): Promise<SeedResult> {
       });
       departments.set(d.code, { id, code: d.code });
     }
-    for (const a of demo.accounts) {
+    for (const a of [...demo.accounts, ...demo.workforce]) {
       await createAccount(trx, audit, {
         username: a.username,
         displayName: a.displayName,
@@ -92,7 +112,7 @@ export async function seedDemo(db: Db, seed?: number): Promise<SeedResult> {
         }),
       });
     }
-    for (const r of demo.residents) {
+    for (const r of [...demo.residents, ...demo.neighbours]) {
       const id = uuidv7();
       await trx
         .insertInto('resident')
@@ -108,5 +128,12 @@ export async function seedDemo(db: Db, seed?: number): Promise<SeedResult> {
       await writeAudit(trx, audit, { action: 'resident.created', data: { phone: r.phone } }, { type: 'resident', id });
     }
   });
-  return { seeded: true, demo };
+  // Last, once everything it acts through exists: a year of cases through the real workflow.
+  const history = await seedDemoHistory(db, new GridLocator(db), {
+    seed,
+    cases: historyCases(options),
+    log: options.log,
+    mediaDir: options.mediaDir,
+  });
+  return { seeded: true, demo, history };
 }

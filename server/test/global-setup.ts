@@ -17,6 +17,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
     template: string;
+    /** This run's directory for test apps' photo stores, removed at the end of the run. */
+    mediaRoot: string;
   }
 }
 
@@ -40,6 +42,8 @@ export default async function setup(project: TestProject) {
   await db.destroy();
   project.provide('adminUrl', adminUrl);
   project.provide('template', TEMPLATE);
+  const mediaRoot = mkdtempSync(join(tmpdir(), 'gridloop-test-media-'));
+  project.provide('mediaRoot', mediaRoot);
 
   return async () => {
     await admin.query(`drop database if exists ${TEMPLATE} with (force)`).catch(() => {});
@@ -50,5 +54,6 @@ export default async function setup(project: TestProject) {
     await admin.end();
     await cluster?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(mediaRoot, { recursive: true, force: true });
   };
 }

@@ -2,23 +2,31 @@
  * Test harness: a fresh database per test file (cloned from the migrated template), an app built on
  * it, and helpers to sign in through the real API.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { build } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { Db } from '../db/database.js';
 
 export { createTestDatabase } from './database.js';
 
+/** Never the repository's ./data: photos of tests go to the system's temporary directory. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), logLevel: 'silent', ...overrides };
+  return { ...loadConfig({}), logLevel: 'silent', mediaDir: join(tmpdir(), 'gridloop-test-media'), ...overrides };
 }
 
-/** Builds the app on a test database (no job queue, no web). */
+/** Builds the app on a test database (no job queue, no web), with a photo store of its own. */
 export async function createTestApp(db: Db, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
   const app = await build({
     db,
-    config: testConfig(overrides),
+    // A photo store of its own inside the run's directory (global-setup removes it at the end).
+    config: testConfig({
+      mediaDir: overrides.mediaDir ?? mkdtempSync(join(inject('mediaRoot'), 'app-')),
+      ...overrides,
+    }),
     logger: process.env.TEST_LOG ? { level: 'error' } : false,
   });
   afterAll(() => app.close());

@@ -7,6 +7,8 @@ import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { Db, Trx } from '../../db/database.js';
 import { AppError } from '../../http/app-error.js';
+import { assertPhotosUsable, linkPhotos } from '../../media/photo.repository.js';
+import { uploaderOf } from '../../media/uploader.js';
 import { notifyCase } from '../../notifications/case-notices.js';
 import type { GridLocator } from '../../territory/placement.js';
 import { auditActorOf, type CaseActor, caseActorSnapshot, relationsTo } from '../case.policy.js';
@@ -31,6 +33,8 @@ export interface ReportCaseProps {
   reporter: Reporter;
   /** The id the sending system gave it (hotline work order, Open311 token, sensor alarm): a retry returns the first case. */
   externalId?: string | undefined;
+  /** Media keys of the report's own photos, uploaded by the reporter (POST /api/media). */
+  photos?: string[] | undefined;
 }
 
 export interface CaseContext {
@@ -45,7 +49,7 @@ export interface CaseContext {
 
 // Crockford's base32 without I, L, O, U: tracking codes read aloud over the phone.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const trackingCode = () => Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+export const trackingCode = () => Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 
 /** 'yyyymmdd' of an instant in China's time zone (UTC+8, no daylight saving). */
 export const chinaDay = (at: Date) =>
@@ -169,6 +173,10 @@ export async function reportCase(
     throw new AppError('CHANNEL_NOT_ALLOWED', { fields: [{ path: 'body.channel', reason: 'not yours to use here' }] });
 
   const now = ctx.now ?? new Date();
+  const photoKeys = [...new Set(props.photos ?? [])];
+  const uploader = photoKeys.length ? await uploaderOf(ctx.db, ctx.actor, ctx.ip) : undefined;
+  if (uploader)
+    await assertPhotosUsable(ctx.db, uploader, props.photos ?? [], { path: (i) => `body.photos.${i}`, now });
   const calendar = await loadCalendar(ctx.db);
   const report = transitionOf('report');
   const { clock } = await applyClock(report.clock, emptyClock(), {
@@ -238,6 +246,10 @@ export async function reportCase(
           createdAt: now,
         })
         .execute();
+      if (uploader) {
+        const photos = photoKeys.map((key) => ({ key, role: 'report' as const }));
+        await linkPhotos(trx, { district: unit.district, caseId: id, seq: null, photos, addedBy: uploader, now });
+      }
       await notifyCase(trx, {
         kind: 'report',
         case: {

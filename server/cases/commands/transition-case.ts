@@ -7,10 +7,14 @@ import type { LimitUnit } from '../../calendar/working-calendar.js';
 import type { Trx } from '../../db/database.js';
 import type { PendingRequest } from '../../db/schema.js';
 import { AppError } from '../../http/app-error.js';
+import { closingColumns } from '../../indicators/closing-deadline.js';
+import { assertPhotosUsable, linkPhotos } from '../../media/photo.repository.js';
+import { type Uploader, uploaderOf } from '../../media/uploader.js';
 import { notifyCase } from '../../notifications/case-notices.js';
 import { auditActorOf, caseActorSnapshot, relationFor, unmetPrecondition } from '../case.policy.js';
 import { type CaseRow, findCase } from '../case.repository.js';
 import { applyClock, limitFor } from '../case-clock.js';
+import { followOnMerge } from './follow-case.js';
 import type { CaseContext } from './report-case.js';
 
 export interface PhotoRef {
@@ -56,6 +60,8 @@ export async function transitionCase(
   const t = transitionOf(props.action);
   if (t.action === 'report') throw new AppError('CASE_STATE_CONFLICT');
   const calendar = await loadCalendar(ctx.db);
+  // Whose uploads the step's photos must be (read before the transaction: it may create a setting).
+  const uploader = props.photos?.length ? await uploaderOf(ctx.db, ctx.actor, ctx.ip) : undefined;
   return ctx.db.transaction().execute(async (trx) => {
     const c = await findCase(trx, props.caseId, true);
     if (!c) throw new AppError('NOT_FOUND');
@@ -70,7 +76,7 @@ export async function transitionCase(
     if (unmet === 'notTheHandler') throw new AppError('VERIFIER_IS_HANDLER');
     if (unmet) throw new AppError('CASE_PRECONDITION_FAILED', { details: { precondition: unmet } });
     const actorId = ctx.actor?.kind === 'staff' ? ctx.actor.id : null;
-    const changes = await checkRequirements(trx, c, props, actorId, ctx.now ?? new Date());
+    const changes = await checkRequirements(trx, c, props, actorId, ctx.now ?? new Date(), uploader);
     // The handler is whoever acknowledged or reported the handling; verification must be someone else.
     if (props.action === 'acknowledge' || props.action === 'submit_handling') changes.handlerAccountId = actorId;
 
@@ -87,7 +93,12 @@ export async function transitionCase(
       counters[key] = (counters[key] ?? 0) + 1;
     };
     for (const counter of t.counts) bump(counter);
-    if (stopped) bump(stopped.onTime ? `onTime_${stopped.stage}` : `overdue_${stopped.stage}`);
+    // camelCase keys (onTimeHandle): Kysely's CamelCasePlugin rewrites JSON keys on read, so an
+    // underscored key came back renamed and a second stop of the same stage lost its count.
+    if (stopped) {
+      const stage = stopped.stage[0]?.toUpperCase() + stopped.stage.slice(1);
+      bump(stopped.onTime ? `onTime${stage}` : `overdue${stage}`);
+    }
     const to = nextState(t, c.state);
     if (to === 'closed' && c.state !== 'closed') {
       changes.closedAt = now;
@@ -102,12 +113,29 @@ export async function transitionCase(
         satisfaction: null,
         callbackSolved: null,
       });
+    // What the indicators count from: the closing deadline and verdict, the stopped stage's working time.
+    const closing = closingColumns({
+      action: t.action,
+      from: c.state,
+      to,
+      before: c,
+      clock,
+      stopped,
+      extension: extension ? { amount: extension.amount, unit: extension.unit as LimitUnit } : undefined,
+      now,
+      calendar,
+    });
+    const stop = stopped && {
+      ...stopped,
+      workingMinutes: Math.round(calendar.workingMinutesBetween(c.stageStartedAt ?? now, now)),
+    };
 
     const updated = await trx
       .updateTable('cases')
       .set({
         ...changes,
         ...clock,
+        ...closing,
         state: to,
         counters: JSON.stringify(counters),
         version: c.version + 1,
@@ -135,11 +163,20 @@ export async function transitionCase(
         actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
         actorRelation: relation,
         reason: props.reason?.trim() || null,
-        data: JSON.stringify(eventData(props, stopped)),
+        data: JSON.stringify(eventData(props, stop)),
         public: t.public,
         createdAt: now,
       })
       .execute();
+    if (uploader && props.photos) {
+      const photos = props.photos;
+      await linkPhotos(trx, { district: c.district, caseId: c.id, seq, photos, addedBy: uploader, now });
+    }
+    // The merged case's reporter follows the target and keeps their tracking code (关注).
+    if (changes.mergedIntoId) {
+      const audit = { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip };
+      await followOnMerge(trx, audit, c, changes.mergedIntoId, now);
+    }
     const after = { ...c, ...changes, ...clock, state: to };
     await notifyCase(trx, {
       kind: t.action,
@@ -167,7 +204,7 @@ export async function transitionCase(
 
 function eventData(
   props: TransitionProps,
-  stopped: { stage: string; onTime: boolean } | undefined,
+  stopped: { stage: string; onTime: boolean; workingMinutes?: number } | undefined,
 ): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const key of [
@@ -207,6 +244,7 @@ async function checkRequirements(
   props: TransitionProps,
   actorId: string | null,
   now: Date,
+  uploader?: Uploader,
 ): Promise<CaseChanges> {
   const t = transitionOf(props.action);
   const r = t.requires;
@@ -221,6 +259,15 @@ async function checkRequirements(
     if (r.photos.beforeAfter && !(photos.some((p) => p.role === 'before') && photos.some((p) => p.role === 'after'))) {
       throw missing('photos', 'a before and an after photo');
     }
+  }
+  // Every key must be an upload of the actor's (or already on this case), whatever the step.
+  if (uploader && props.photos?.length) {
+    await assertPhotosUsable(
+      trx,
+      uploader,
+      props.photos.map((p) => p.key),
+      { path: (i) => `body.photos.${i}.key`, now, onCase: { district: c.district, caseId: c.id } },
+    );
   }
   if (r.department) {
     const department = props.departmentId

@@ -2,14 +2,20 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-calendar.js';
 import * as m0003 from './0003-cases.js';
+import * as m0004 from './0004-media.js';
+import * as m0005 from './0005-followers.js';
 import * as m0006 from './0006-summons.js';
 import * as m0007 from './0007-inbox.js';
+import * as m0009 from './0009-indicators.js';
 
 /** Every migration, in order. Names are frozen once landed. */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-calendar': m0002,
   '0003-cases': m0003,
+  '0004-media': m0004,
+  '0005-followers': m0005,
   '0006-summons': m0006,
   '0007-inbox': m0007,
+  '0009-indicators': m0009,
 };

@@ -1,0 +1,97 @@
+/**
+ * The case category catalogue (案件分类) as the web sees it: categories (部件 / 事件, 大类 + 小类),
+ * their time limits (时限) and dispatch rules (派遣规则). A major is stored as the category `xx00`.
+ */
+import type { Stage, Urgency } from './cases.js';
+import type { DepartmentKind, UnitLevel } from './territory.js';
+
+export const CATEGORY_KINDS = ['component', 'event'] as const;
+export type CategoryKind = (typeof CATEGORY_KINDS)[number];
+
+export const CATEGORY_KIND_LABELS: Record<CategoryKind, { zh: string; en: string }> = {
+  component: { zh: '部件', en: 'Component' },
+  event: { zh: '事件', en: 'Event' },
+};
+
+/** Units a time limit is counted in: natural time runs round the clock, working time on the calendar. */
+export const TIME_LIMIT_UNITS = ['natural_minutes', 'natural_hours', 'working_hours', 'working_days'] as const;
+export type TimeLimitUnit = (typeof TIME_LIMIT_UNITS)[number];
+
+export const TIME_LIMIT_UNIT_LABELS: Record<TimeLimitUnit, { zh: string; en: string }> = {
+  natural_minutes: { zh: '分钟（自然时间）', en: 'minutes' },
+  natural_hours: { zh: '小时（自然时间）', en: 'hours' },
+  working_hours: { zh: '工作小时', en: 'working hours' },
+  working_days: { zh: '工作日', en: 'working days' },
+};
+
+/** The longest limit that may be set, per unit (about three months of working time): beyond that it is a typo. */
+export const TIME_LIMIT_MAX: Record<TimeLimitUnit, number> = {
+  natural_minutes: 60 * 24 * 30,
+  natural_hours: 24 * 90,
+  working_hours: 8 * 60,
+  working_days: 60,
+};
+
+/** A category's code: 2-digit major + 2-digit minor; minor `00` is the major itself; major `00` does not exist. */
+export const CATEGORY_CODE_PATTERN = /^(?!00)\d{4}$/;
+
+export const isMajorCode = (code: string) => code.endsWith('00');
+
+export interface NamedText {
+  zh: string;
+  en: string;
+}
+
+export interface TimeLimitView {
+  urgency: Urgency;
+  stage: Stage;
+  amount: number;
+  unit: TimeLimitUnit;
+}
+
+/** Where an effective limit comes from: the category's own, the installation default, the built-in fallback. */
+export type TimeLimitSource = 'category' | 'default' | 'fallback';
+
+export interface CategoryView {
+  id: string;
+  code: string;
+  majorCode: string;
+  /** True for the major's own row (`xx00`); cases are reported under minors only. */
+  isMajor: boolean;
+  kind: CategoryKind;
+  name: NamedText;
+  departmentKind: DepartmentKind | null;
+  selfRegister: boolean;
+  selfHandle: boolean;
+  duplicateRadiusM: number;
+  duplicateWindowDays: number;
+  serviceNotice: NamedText | null;
+  keywords: string[];
+  disabled: boolean;
+  /** The category's own limits (the rest come from the defaults). */
+  limits: TimeLimitView[];
+  abilities: { update: boolean };
+}
+
+export interface CategoryDetail extends CategoryView {
+  /** Every urgency × stage, as a new case of this category would be timed. */
+  effectiveLimits: (TimeLimitView & { source: TimeLimitSource })[];
+  /** Cases of this category not yet closed, rejected or merged. */
+  openCases: number;
+}
+
+export interface CategoryList {
+  items: CategoryView[];
+  /** The installation's default limits (category-less rows). */
+  defaults: TimeLimitView[];
+  abilities: { create: boolean; setDefaults: boolean; manageRules: boolean };
+}
+
+export interface DispatchRuleView {
+  id: string;
+  category: { code: string; name: NamedText };
+  unit: { id: string; code: string; name: string; level: UnitLevel };
+  department: { id: string; code: string; name: string; kind: DepartmentKind | null };
+  createdAt: string;
+  abilities: { delete: boolean };
+}

@@ -1,0 +1,307 @@
+/**
+ * Indicator queries: a panel (one slice — unit subtree, optionally one department, category or
+ * channel — over a period, with 环比 and 同比) and a ranking of a unit's children or of the
+ * departments working in it by a weighted score. Flows are sums over the daily rollup
+ * (`indicator_day`, index (district, day, unit_path)); the closure cohort counts case rows by their
+ * handling deadline (index (district, handle_due_at)). Formulas live in definitions.ts.
+ */
+import { type RawBuilder, sql } from 'kysely';
+import type { Channel } from '../../common/cases.js';
+import type { UnitLevel } from '../../common/territory.js';
+import { formatDay } from '../calendar/civil.js';
+import type { Db } from '../db/database.js';
+import { escapeLike } from '../policies/scope.js';
+import {
+  type AverageCode,
+  averagesOf,
+  type Counts,
+  DUE_COUNTS,
+  FLOW_COUNTS,
+  RATE_CODES,
+  type RateCode,
+  type RateValue,
+  ratesOf,
+  round,
+  zeroCounts,
+} from './definitions.js';
+import type { IndicatorSettings } from './indicator-settings.js';
+import { type DayRange, dayStart, type Period } from './period.js';
+
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+export interface SliceUnit {
+  id: string;
+  code: string;
+  name: string;
+  level: UnitLevel;
+  path: string;
+  district: string;
+}
+
+/** What a query covers: a unit subtree, optionally narrowed to a department, categories, a channel. */
+export interface Slice {
+  unit: SliceUnit;
+  /** The districts the subtree spans (the shard key, so every query names them). */
+  districts: string[];
+  department: { id: string; code: string; name: string } | null;
+  category: { code: string; ids: string[] } | null;
+  channel: Channel | null;
+}
+
+const snake = (code: string) => code.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+const FLOW_SUMS = sql.raw(FLOW_COUNTS.map((c) => `coalesce(sum(${snake(c)}), 0)::float8 as ${snake(c)}`).join(', '));
+
+/** The slice as conditions on `indicator_day` (departments by `department_key`) or `cases`. */
+function where(slice: Slice, table: 'rollup' | 'cases'): RawBuilder<unknown> {
+  const parts = [
+    sql`district in (${sql.join(slice.districts)})`,
+    sql`unit_path like ${`${escapeLike(slice.unit.path)}%`}`,
+  ];
+  if (slice.department)
+    parts.push(
+      table === 'rollup' ? sql`department_key = ${slice.department.id}` : sql`department_id = ${slice.department.id}`,
+    );
+  if (slice.category) parts.push(sql`category_id in (${sql.join(slice.category.ids)})`);
+  if (slice.channel) parts.push(sql`channel = ${slice.channel}`);
+  return sql.join(parts, sql` and `);
+}
+
+const dayBetween = (r: DayRange) => sql`day between ${formatDay(r.from)}::date and ${formatDay(r.to)}::date`;
+
+/** The closure cohort's conditions for a range: deadline in it and already past; ever-deferred cases out when the setting says so. */
+function dueWhere(r: DayRange, now: Date, deferredLeave: boolean) {
+  const end = dayStart(r.to + 1);
+  const parts = [sql`handle_due_at >= ${dayStart(r.from)}`, sql`handle_due_at < ${end < now ? end : now}`];
+  if (deferredLeave) parts.push(sql`coalesce((counters ->> 'deferred')::int, 0) = 0`);
+  return sql.join(parts, sql` and `);
+}
+
+const dueCounts = (r: DayRange) => {
+  const end = dayStart(r.to + 1);
+  return sql`count(*)::int as due_for_closure,
+    count(*) filter (where closed_at < ${end})::int as due_closed,
+    count(*) filter (where closed_at < ${end} and closed_on_time)::int as due_closed_on_time`;
+};
+
+type Row = Record<string, unknown>;
+
+function countsFrom(flow: Row | undefined, due: Row | undefined): Counts {
+  const counts = zeroCounts();
+  for (const c of FLOW_COUNTS) counts[c] = Number(flow?.[c] ?? 0);
+  for (const c of DUE_COUNTS) counts[c] = Number(due?.[c] ?? 0);
+  return counts;
+}
+
+/** The rollup statement for several ranges of a slice (one union-all part per range, `p` its index). */
+export function flowStatement(slice: Slice, ranges: readonly DayRange[]) {
+  const filter = where(slice, 'rollup');
+  return sql<Row & { p: number }>`${sql.join(
+    ranges.map(
+      (r, i) =>
+        sql`select ${sql.lit(i)}::int as p, ${FLOW_SUMS} from indicator_day where ${filter} and ${dayBetween(r)}`,
+    ),
+    sql` union all `,
+  )}`;
+}
+
+/** The closure-cohort statement for several ranges of a slice. */
+export function dueStatement(slice: Slice, ranges: readonly DayRange[], now: Date, deferredLeave: boolean) {
+  const filter = where(slice, 'cases');
+  return sql<Row & { p: number }>`${sql.join(
+    ranges.map(
+      (r, i) =>
+        sql`select ${sql.lit(i)}::int as p, ${dueCounts(r)} from cases where ${filter} and ${dueWhere(r, now, deferredLeave)}`,
+    ),
+    sql` union all `,
+  )}`;
+}
+
+/** Counts of a slice over several ranges, one statement each for the rollup and the cohort. */
+export async function countRanges(db: Db, slice: Slice, ranges: DayRange[], now: Date, deferredLeave: boolean) {
+  const [flowRows, dueRows] = await Promise.all([
+    flowStatement(slice, ranges).execute(db),
+    dueStatement(slice, ranges, now, deferredLeave).execute(db),
+  ]);
+  return ranges.map((_, i) =>
+    countsFrom(
+      flowRows.rows.find((r) => r.p === i),
+      dueRows.rows.find((r) => r.p === i),
+    ),
+  );
+}
+
+/** Cases of the slice in the handle stage, running (not deferred) and past due at `now`. */
+export async function overdueUnhandled(db: Db, slice: Slice, now: Date): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from cases
+    where ${where(slice, 'cases')} and stage = 'handle' and paused_at is null and due_at < ${now}`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+export interface Compared<T> {
+  value: T;
+  /** The period before (环比). */
+  previous: T;
+  /** The same period a year earlier (同比). */
+  lastYear: T;
+  /** Relative change for counts and averages ((value − previous) / previous), difference for rates; null when it cannot be told. */
+  vsPrevious: number | null;
+  vsLastYear: number | null;
+}
+
+const relative = (a: number | null, b: number | null) =>
+  a === null || b === null || b === 0 ? null : round((a - b) / b, 4);
+const difference = (a: number | null, b: number | null) => (a === null || b === null ? null : round(a - b, 4));
+
+export interface Panel {
+  counts: Record<string, Compared<number | null>>;
+  rates: Record<RateCode, Compared<number | null> & { numerator: number; denominator: number }>;
+  averages: Record<AverageCode, Compared<number | null>>;
+}
+
+/** The panel of a slice: every count, rate and average of the period with 环比 and 同比. */
+export async function panel(
+  db: Db,
+  slice: Slice,
+  period: Period,
+  settings: IndicatorSettings,
+  now: Date,
+): Promise<Panel> {
+  const deferredLeave = settings.deferredLeaveDenominators;
+  const [[current, previous, lastYear], overdue] = await Promise.all([
+    countRanges(db, slice, [period, period.previous, period.lastYear], now, deferredLeave),
+    overdueUnhandled(db, slice, now),
+  ]);
+  const [c, p, y] = [current, previous, lastYear] as [Counts, Counts, Counts];
+  const counts: Panel['counts'] = {};
+  for (const code of [...FLOW_COUNTS, ...DUE_COUNTS]) {
+    counts[code] = {
+      value: c[code],
+      previous: p[code],
+      lastYear: y[code],
+      vsPrevious: relative(c[code], p[code]),
+      vsLastYear: relative(c[code], y[code]),
+    };
+  }
+  counts.overdueUnhandled = { value: overdue, previous: null, lastYear: null, vsPrevious: null, vsLastYear: null };
+
+  const [rc, rp, ry] = [ratesOf(c, deferredLeave), ratesOf(p, deferredLeave), ratesOf(y, deferredLeave)];
+  const rates = {} as Panel['rates'];
+  for (const code of RATE_CODES) {
+    const [now_, prev, last] = [rc[code], rp[code], ry[code]] as [RateValue, RateValue, RateValue];
+    rates[code] = {
+      value: now_.value,
+      numerator: now_.numerator,
+      denominator: now_.denominator,
+      previous: prev.value,
+      lastYear: last.value,
+      vsPrevious: difference(now_.exact, prev.exact),
+      vsLastYear: difference(now_.exact, last.exact),
+    };
+  }
+  const [ac, ap, ay] = [averagesOf(c), averagesOf(p), averagesOf(y)];
+  const averages = {} as Panel['averages'];
+  for (const code of Object.keys(ac) as AverageCode[]) {
+    averages[code] = {
+      value: ac[code].value,
+      previous: ap[code].value,
+      lastYear: ay[code].value,
+      vsPrevious: relative(ac[code].exact, ap[code].exact),
+      vsLastYear: relative(ac[code].exact, ay[code].exact),
+    };
+  }
+  return { counts, rates, averages };
+}
+
+/**
+ * The weighted score (0–100): Σ weight × rate / Σ weight over the weighted rates that have a value
+ * (a rate without a denominator drops out, its weight with it), × 100, two decimals; null when
+ * none has a value. Computed from unrounded rates.
+ */
+export function scoreOf(rates: Record<RateCode, RateValue>, weights: IndicatorSettings['scoreWeights']): number | null {
+  let sum = 0;
+  let weight = 0;
+  for (const [code, w] of Object.entries(weights) as [RateCode, number | undefined][]) {
+    const exact = rates[code]?.exact;
+    if (!w || exact === null || exact === undefined) continue;
+    sum += w * exact;
+    weight += w;
+  }
+  return weight > 0 ? round((sum / weight) * 100, 2) : null;
+}
+
+export interface RankingGroup {
+  key: string;
+  counts: Counts;
+  rates: Record<RateCode, RateValue>;
+  score: number | null;
+}
+
+/** The rollup and cohort statements of a ranking, grouped by child unit (path segment) or department. */
+export function groupStatements(
+  slice: Slice,
+  period: DayRange,
+  by: 'units' | 'departments',
+  now: Date,
+  deferredLeave: boolean,
+) {
+  const segment = slice.unit.path.split('.').length;
+  const [rollupKey, casesKey] =
+    by === 'units'
+      ? [sql`split_part(unit_path, '.', ${sql.lit(segment)})`, sql`split_part(unit_path, '.', ${sql.lit(segment)})`]
+      : [sql`department_key::text`, sql`department_id::text`];
+  return {
+    flow: sql<Row & { g: string }>`
+      select ${rollupKey} as g, ${FLOW_SUMS} from indicator_day
+      where ${where(slice, 'rollup')} and ${dayBetween(period)}
+      group by 1`,
+    due: sql<Row & { g: string }>`
+      select ${casesKey} as g, ${dueCounts(period)} from cases
+      where ${where(slice, 'cases')} and ${dueWhere(period, now, deferredLeave)}
+      group by 1`,
+  };
+}
+
+/**
+ * Counts per group of a slice over one period: the unit's children (by the path segment below the
+ * unit; cases placed at the unit itself belong to no child) or the departments (cases with none
+ * belong to no department).
+ */
+export async function groupCounts(
+  db: Db,
+  slice: Slice,
+  period: Period,
+  by: 'units' | 'departments',
+  settings: IndicatorSettings,
+  now: Date,
+): Promise<Map<string, RankingGroup>> {
+  const deferredLeave = settings.deferredLeaveDenominators;
+  const statements = groupStatements(slice, period, by, now, deferredLeave);
+  const [flows, dues] = await Promise.all([statements.flow.execute(db), statements.due.execute(db)]);
+  const groups = new Map<string, RankingGroup>();
+  const keys = new Set([...flows.rows, ...dues.rows].map((r) => r.g).filter((g) => g && g !== NIL_UUID));
+  for (const key of keys) {
+    const counts = countsFrom(
+      flows.rows.find((r) => r.g === key),
+      dues.rows.find((r) => r.g === key),
+    );
+    const rates = ratesOf(counts, deferredLeave);
+    groups.set(key, { key, counts, rates, score: scoreOf(rates, settings.scoreWeights) });
+  }
+  return groups;
+}
+
+/** Competition ranking (1, 2, 2, 4) by value, highest first; no value, no rank (listed last). */
+export function rankBy<T>(items: T[], valueFor: (item: T) => number | null, nameOf: (item: T) => string) {
+  const sorted = [...items].sort((a, b) => {
+    const [va, vb] = [valueFor(a), valueFor(b)];
+    if (va === null || vb === null) return va === vb ? nameOf(a).localeCompare(nameOf(b)) : va === null ? 1 : -1;
+    return vb - va || nameOf(a).localeCompare(nameOf(b));
+  });
+  return sorted.map((item) => {
+    const value = valueFor(item);
+    const rank = value === null ? null : 1 + sorted.filter((o) => (valueFor(o) ?? -Infinity) > value).length;
+    return { item, value, rank };
+  });
+}
