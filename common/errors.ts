@@ -81,6 +81,37 @@ export const ERRORS = {
   },
   GRANT_DUPLICATE: { status: 409, zh: '该授权已存在', en: 'This grant already exists' },
   CATEGORY_UNKNOWN: { status: 422, zh: '案件类别不存在或已停用', en: 'Unknown or disabled case category' },
+  CATEGORY_CODE_INVALID: {
+    status: 422,
+    zh: '类别代码须为 4 位数字：2 位大类 + 2 位小类（小类 00 表示大类本身，大类不能为 00）',
+    en: 'A category code is 4 digits: 2 for the major, 2 for the minor (minor 00 is the major itself; major 00 does not exist)',
+  },
+  CATEGORY_CODE_DUPLICATE: { status: 409, zh: '类别代码已存在', en: 'A category with this code already exists' },
+  CATEGORY_CODE_IMMUTABLE: {
+    status: 422,
+    zh: '类别代码创建后不能修改，请新建类别并停用旧类别',
+    en: 'A category code cannot change; create a new category and disable the old one',
+  },
+  CATEGORY_MAJOR_INVALID: {
+    status: 422,
+    zh: '请先建立所属大类，小类的部件/事件属性须与大类一致',
+    en: 'Create the major first; a minor has the same kind (component or event) as its major',
+  },
+  TIME_LIMIT_INVALID: {
+    status: 422,
+    zh: '时限有误：每个紧急程度和环节只能设置一次，且不能超过上限',
+    en: 'Invalid time limits: each urgency and stage at most once, and within the maximum',
+  },
+  DISPATCH_RULE_DUPLICATE: {
+    status: 409,
+    zh: '该类别在此单位已有派遣规则，请先删除原规则',
+    en: 'This category already has a dispatch rule at this unit; delete it first',
+  },
+  DISPATCH_RULE_DEPARTMENT_OUTSIDE: {
+    status: 422,
+    zh: '该部门不负责此单位所在辖区',
+    en: 'The department does not serve the territory of this unit',
+  },
   LOCATION_REQUIRED: {
     status: 422,
     zh: '请提供位置：地图坐标或地址',

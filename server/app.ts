@@ -18,6 +18,7 @@ import { sessionRoutes } from './accounts/session.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { caseSettingsRoutes } from './cases/case-settings.routes.js';
+import { catalogueRoutes } from './cases/catalogue/catalogue.routes.js';
 import { duplicateRoutes } from './cases/duplicate.routes.js';
 import { inboxRoutes } from './cases/inbox.routes.js';
 import { publicCaseRoutes } from './cases/public-case.routes.js';
@@ -126,6 +127,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(publicCaseRoutes);
   await app.register(duplicateRoutes);
   await app.register(publicCatalogueRoutes);
+  await app.register(catalogueRoutes);
   await app.register(inboxRoutes);
   await app.register(notificationRoutes);
   await app.register(liveRoutes);

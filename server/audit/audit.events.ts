@@ -40,6 +40,31 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     data: z.object({ code: z.string(), changes: z.array(z.string()) }),
   }),
   z.object({
+    action: z.literal('category.created'),
+    data: z.object({ code: z.string(), name: z.string(), kind: z.string() }),
+  }),
+  z.object({
+    action: z.literal('category.updated'),
+    data: z.object({ code: z.string(), changes: z.array(z.string()) }),
+  }),
+  z.object({
+    action: z.enum(['category.disabled', 'category.enabled']),
+    data: z.object({ code: z.string(), openCases: z.number() }),
+  }),
+  z.object({
+    action: z.literal('time_limits.set'),
+    data: z.object({ category: z.string().nullable(), limits: z.array(z.string()) }),
+  }),
+  z.object({
+    action: z.enum(['dispatch_rule.created', 'dispatch_rule.deleted']),
+    data: z.object({ category: z.string(), unit: z.string(), department: z.string() }),
+  }),
+  z.object({
+    action: z.literal('catalogue.seeded'),
+    data: z.object({ inserted: z.number(), updated: z.number(), limits: z.number() }),
+  }),
+  z.object({ action: z.literal('dispatch_rules.seeded'), data: z.object({ source: z.string(), rules: z.number() }) }),
+  z.object({
     action: z.literal('case.reported'),
     data: z.object({ number: z.string(), channel: z.string(), category: z.string() }),
   }),

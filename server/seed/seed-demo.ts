@@ -9,11 +9,13 @@ import { SYSTEM_ACTOR } from '../accounts/actor.js';
 import { createAccount } from '../accounts/commands/create-account.js';
 import { hashPassword } from '../accounts/password.js';
 import { writeAudit } from '../audit/audit.writer.js';
+import { seedCatalogue } from '../cases/catalogue/seed-catalogue.js';
 import type { Db } from '../db/database.js';
 import { createDepartment } from '../departments/commands/save-department.js';
 import { importUnits } from '../territory/commands/import-units.js';
 import { GridLocator } from '../territory/placement.js';
 import { type DemoData, generateDemo } from './demo-data.js';
+import { seedDemoDispatchRules } from './demo-dispatch-rules.js';
 import { DEMO_HISTORY_CASES, type DemoHistoryResult, seedDemoHistory } from './demo-history.js';
 
 const audit = { actor: SYSTEM_ACTOR };
@@ -127,6 +129,9 @@ export async function seedDemo(db: Db, seed?: number, options: SeedDemoOptions =
         .execute();
       await writeAudit(trx, audit, { action: 'resident.created', data: { phone: r.phone } }, { type: 'resident', id });
     }
+    // The case catalogue, its limits and the demo's dispatch rules: the history reports under them.
+    await seedCatalogue(trx, audit);
+    await seedDemoDispatchRules(trx, audit, demo);
   });
   // Last, once everything it acts through exists: a year of cases through the real workflow.
   const history = await seedDemoHistory(db, new GridLocator(db), {
