@@ -45,6 +45,18 @@ export interface SessionAbilities {
   readAccounts: boolean;
   manageAccounts: boolean;
   readAudit: boolean;
+  /** My work (待办) and the case list in my scope. */
+  readCases: boolean;
+  /** Any report channel below. */
+  reportCases: boolean;
+  /** 热线: dispatchers enter callers' reports. */
+  reportHotline: boolean;
+  /** 巡查: grid workers on patrol. */
+  reportPatrol: boolean;
+  /** 走访: committee staff and grid workers from visits. */
+  reportSurvey: boolean;
+  /** 社区通: committee staff from board posts. */
+  reportBoard: boolean;
 }
 
 export interface SessionView {

@@ -3,11 +3,25 @@
  * Per-record abilities come from each module's policy.
  */
 import type { SessionAbilities } from '../../common/api.js';
+import type { Channel } from '../../common/cases.js';
+import type { Role } from '../../common/roles.js';
+import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
 import { hasRole, isStaff } from '../policies/predicates.js';
 import type { Actor } from './actor.js';
 
 const staff = (actor: Actor | null) => isStaff(actor) && actor.grants.length > 0;
 const admin = hasRole<unknown>('admin');
+
+/** The staff role behind each reporting relation of the workflow table (others are not staff roles). */
+const RELATION_ROLES: Partial<Record<ActorRelation, Role>> = {
+  dispatcher: 'dispatcher',
+  gridWorker: 'grid_worker',
+  committeeStaff: 'committee_staff',
+};
+
+/** May report through the channel: a role the table lets report through it (CHANNEL_REPORTERS). */
+const reports = (actor: Actor | null, channel: Channel) =>
+  hasRole<unknown>(...CHANNEL_REPORTERS[channel].flatMap((r) => RELATION_ROLES[r] ?? []))(actor, null);
 
 export function sessionAbilities(actor: Actor | null): SessionAbilities {
   return {
@@ -18,5 +32,11 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     readAccounts: admin(actor, null),
     manageAccounts: admin(actor, null),
     readAudit: admin(actor, null),
+    readCases: staff(actor),
+    reportCases: (['hotline', 'patrol', 'survey', 'board'] as const).some((c) => reports(actor, c)),
+    reportHotline: reports(actor, 'hotline'),
+    reportPatrol: reports(actor, 'patrol'),
+    reportSurvey: reports(actor, 'survey'),
+    reportBoard: reports(actor, 'board'),
   };
 }

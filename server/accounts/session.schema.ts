@@ -30,6 +30,12 @@ export const ZSessionView = z.object({
     readAccounts: z.boolean(),
     manageAccounts: z.boolean(),
     readAudit: z.boolean(),
+    readCases: z.boolean(),
+    reportCases: z.boolean(),
+    reportHotline: z.boolean(),
+    reportPatrol: z.boolean(),
+    reportSurvey: z.boolean(),
+    reportBoard: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

@@ -64,6 +64,30 @@ export const router = createRouter({
       children: [
         { path: '', name: 'home', component: () => import('@/pages/HomePage.vue'), meta: { titleKey: 'nav.home' } },
         {
+          path: 'work',
+          name: 'inbox',
+          component: () => import('@/pages/cases/InboxPage.vue'),
+          meta: { ability: 'readCases', titleKey: 'cases.nav.inbox' },
+        },
+        {
+          path: 'cases',
+          name: 'cases',
+          component: () => import('@/pages/cases/CaseListPage.vue'),
+          meta: { ability: 'readCases', titleKey: 'cases.nav.list' },
+        },
+        {
+          path: 'cases/new',
+          name: 'case-report',
+          component: () => import('@/pages/cases/ReportCasePage.vue'),
+          meta: { ability: 'reportCases', titleKey: 'cases.nav.report' },
+        },
+        {
+          path: 'cases/:id',
+          name: 'case',
+          component: () => import('@/pages/cases/CasePage.vue'),
+          meta: { ability: 'readCases', titleKey: 'cases.nav.list' },
+        },
+        {
           path: 'territory',
           name: 'territory',
           component: () => import('@/pages/territory/TerritoryPage.vue'),

@@ -3,6 +3,8 @@
  * is sent to the server as Accept-Language, and drives Element Plus's own texts.
  */
 import { createI18n } from 'vue-i18n';
+import casesEn from './cases.en';
+import casesZhCN, { type CasesMessages } from './cases.zh-CN';
 import en from './en';
 import publicEn from './public.en';
 import publicZhCN, { type PublicMessages } from './public.zh-CN';
@@ -27,14 +29,17 @@ function storedLocale(): Locale {
   return 'zh-CN';
 }
 
-/** The residents' public pages keep their texts in their own files, under `public.`. */
-type AllMessages = Messages & { public: PublicMessages };
+/** The residents' public pages keep their texts in their own files, under `public.`; the staff's case pages under `cases.`. */
+type AllMessages = Messages & { public: PublicMessages; cases: CasesMessages };
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
   legacy: false,
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': { ...zhCN, public: publicZhCN }, en: { ...en, public: publicEn } },
+  messages: {
+    'zh-CN': { ...zhCN, public: publicZhCN, cases: casesZhCN },
+    en: { ...en, public: publicEn, cases: casesEn },
+  },
 });
 
 /** The language in use (reactive: templates that call it re-render when it changes). */

@@ -1,0 +1,165 @@
+/**
+ * The staff's closed loop in a real browser: the dispatcher enters a hotline call on a desktop,
+ * registers and dispatches it from the case page; the handler, on a phone-sized screen, finds it in
+ * 我的待办, acknowledges it, is stopped by the note's minimum length and then records progress; the
+ * English switch shows the same case page in English. Screenshots go to test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch } from './browser.js';
+
+const SHOTS = 'test-results';
+const PASSWORD = 'Gridloop@2026';
+const PHONE = { width: 390, height: 844 };
+/** The demo handler's department (server/seed/demo-data.ts). */
+const SQUAD = '梧桐街道城管执法中队';
+const CALLER = { name: '测试来电人', phone: '13800001234' };
+
+let browser: Browser;
+let base: string;
+
+async function signInAs(page: Page, username: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Reporting needs the category catalogue; say plainly when the server has none. */
+async function expectCatalogue(): Promise<void> {
+  const catalogue = (await (await fetch(`${base}/api/public/categories`)).json()) as { items: unknown[] };
+  expect(catalogue.items.length, 'the demo seeded no case categories: nothing can be reported').toBeGreaterThan(0);
+}
+
+const stateTag = (page: Page) => page.locator('[data-test="case-state"]');
+
+/** Opens a step's form from its button, lets `fill` complete it, sends it and waits for the new state. */
+async function takeStep(page: Page, action: string, state: string, fill?: () => Promise<void>): Promise<void> {
+  await page.locator(`[data-action="${action}"]`).click();
+  const dialog = page.locator('.step-dialog');
+  await dialog.waitFor();
+  await fill?.();
+  await dialog.locator('.step-dialog__submit').click();
+  await expect.poll(() => stateTag(page).textContent(), { timeout: 15_000 }).toContain(state);
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Picks an option of an Element Plus select: open it, type to filter, click the option with the text. */
+async function choose(page: Page, field: string, text: string | null): Promise<void> {
+  const select = page.locator(`[data-field="${field}"]`);
+  await select.click();
+  if (text) await select.locator('input').fill(text);
+  const option = page.locator('.el-select-dropdown__item:visible', text ? { hasText: text } : {}).first();
+  await option.click();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page
+    .locator('.el-message')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function expectNoSidewaysOverflow(page: Page): Promise<void> {
+  // A string: the test code is type-checked without the DOM library.
+  const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+  expect(width).toBeLessThanOrEqual(PHONE.width);
+}
+
+describe('the closed loop for staff in the browser', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    base = inject('baseUrl');
+    browser = await launch();
+  });
+  afterAll(() => browser?.close());
+
+  it('hotline report → register → dispatch by the dispatcher; acknowledge and progress by the handler; in English', async () => {
+    await expectCatalogue();
+
+    // The dispatcher at the grid centre enters a caller's report.
+    const desk = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const dispatcher = await desk.newPage();
+    await signInAs(dispatcher, 'dispatcher');
+    const menu = dispatcher.locator('.nav-menu');
+    await expect.poll(() => menu.textContent()).toContain('我的待办');
+    expect(await menu.textContent()).toContain('上报案件');
+    await dispatcher.goto(`${base}/cases/new`);
+    await dispatcher.locator('input[name="callerName"]').fill(CALLER.name);
+    await dispatcher.locator('input[name="callerPhone"]').fill(CALLER.phone);
+    await choose(dispatcher, 'category', null);
+    await dispatcher
+      .locator('textarea[name="description"]')
+      .fill('菜场门口有流动摊贩占道经营，早高峰行人只能走机动车道');
+    await dispatcher.locator('input[name="address"]').fill('梧桐路 218 号菜场门口');
+    await shot(dispatcher, 'cases-report-hotline');
+    await dispatcher.locator('.report__submit').click();
+    await dispatcher.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    await expect.poll(() => stateTag(dispatcher).textContent(), { timeout: 15_000 }).toContain('待立案');
+    const number = ((await dispatcher.locator('.case-head__number').textContent()) ?? '').trim();
+    expect(number).toMatch(/^\d{6}-\d{8}-\d{5}$/);
+    // The caller's name and number come back masked.
+    const details = (await dispatcher.locator('.case-details').textContent()) ?? '';
+    expect(details).toContain('测*');
+    expect(details).not.toContain(CALLER.phone);
+    expect(details).toContain('138****1234');
+
+    await takeStep(dispatcher, 'register', '待派遣');
+    await takeStep(dispatcher, 'dispatch', '待签收', () => choose(dispatcher, 'department', SQUAD));
+    await expect.poll(() => dispatcher.locator('[data-test="case-department"]').textContent()).toContain(SQUAD);
+    const timeline = (await dispatcher.locator('.case-timeline').textContent()) ?? '';
+    expect(timeline).toContain('派遣');
+    expect(timeline).toContain('立案');
+    await shot(dispatcher, 'cases-dispatched');
+
+    // The handler, on a phone, finds it waiting to be acknowledged.
+    const phone = await browser.newContext({ locale: 'zh-CN', viewport: PHONE, isMobile: true, hasTouch: true });
+    const handler = await phone.newPage();
+    await signInAs(handler, 'handler');
+    await handler.goto(`${base}/work`);
+    const tab = handler.locator('.inbox__tab[data-section="toAcknowledge"]');
+    await tab.waitFor({ timeout: 15_000 });
+    await tab.click();
+    const card = handler.locator('.case-card', { hasText: number });
+    await card.waitFor({ timeout: 15_000 });
+    await expectNoSidewaysOverflow(handler);
+    await shot(handler, 'cases-inbox-handler-phone');
+    await card.click();
+    await handler.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    await expect.poll(() => stateTag(handler).textContent(), { timeout: 15_000 }).toContain('待签收');
+    await takeStep(handler, 'acknowledge', '处置中');
+
+    // A progress note shorter than the table's minimum is refused here, before the server sees it.
+    await handler.locator('[data-action="note"]').click();
+    const dialog = handler.locator('.step-dialog');
+    await dialog.locator('textarea[name="reason"]').fill('好');
+    await dialog.locator('.step-dialog__submit').click();
+    await expect.poll(() => dialog.locator('.el-form-item__error').textContent()).toContain('请至少填写 2 个字');
+    await dialog.locator('textarea[name="reason"]').fill('已到场，摊贩已劝离');
+    await dialog.locator('.step-dialog__submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => handler.locator('.case-timeline').textContent()).toContain('已到场，摊贩已劝离');
+    await expectNoSidewaysOverflow(handler);
+    await shot(handler, 'cases-acknowledged-phone');
+
+    // The dispatcher's open case page follows by itself (live events).
+    await expect.poll(() => stateTag(dispatcher).textContent(), { timeout: 20_000 }).toContain('处置中');
+
+    // The same page in English.
+    await handler.locator('.shell__header').getByRole('button', { name: '语言' }).click();
+    await handler.locator('.el-dropdown-menu__item[lang="en"]').click();
+    await expect.poll(() => stateTag(handler).textContent()).toContain('Being handled');
+    const english = (await handler.locator('.case-page').textContent()) ?? '';
+    expect(english).toContain('Acknowledge');
+    expect(english).toContain('History');
+    expect(english).toContain(SQUAD);
+    await expectNoSidewaysOverflow(handler);
+    await shot(handler, 'cases-en-phone');
+    await desk.close();
+    await phone.close();
+  });
+});

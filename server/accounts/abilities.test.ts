@@ -1,0 +1,89 @@
+/**
+ * Session abilities for the case menus: who reads cases and through which channels each role may
+ * report, as the workflow table's CHANNEL_REPORTERS says.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../../common/roles.js';
+import { sessionAbilities } from './abilities.js';
+import type { StaffActor } from './actor.js';
+
+function staffWith(...roles: Role[]): StaffActor {
+  return {
+    kind: 'staff',
+    id: 'a',
+    username: 'u',
+    displayName: 'U',
+    mustChangePassword: false,
+    grants: roles.map((role, i) => ({
+      id: `g${i}`,
+      role,
+      unitId: 'unit',
+      unitPath: '310000000000.',
+      district: '310104',
+      departmentId: role === 'handler' ? 'dept' : null,
+      unit: { id: 'unit', code: '310000000000', name: '市', level: 'city' },
+      department: null,
+    })),
+  };
+}
+
+const reporting = (actor: StaffActor | null) => {
+  const a = sessionAbilities(actor);
+  return {
+    readCases: a.readCases,
+    reportCases: a.reportCases,
+    hotline: a.reportHotline,
+    patrol: a.reportPatrol,
+    survey: a.reportSurvey,
+    board: a.reportBoard,
+  };
+};
+
+describe('session abilities for cases', () => {
+  it('lets each role report through its own channels only', () => {
+    expect(reporting(staffWith('dispatcher'))).toEqual({
+      readCases: true,
+      reportCases: true,
+      hotline: true,
+      patrol: false,
+      survey: false,
+      board: false,
+    });
+    expect(reporting(staffWith('grid_worker'))).toEqual({
+      readCases: true,
+      reportCases: true,
+      hotline: false,
+      patrol: true,
+      survey: true,
+      board: false,
+    });
+    expect(reporting(staffWith('committee_staff'))).toEqual({
+      readCases: true,
+      reportCases: true,
+      hotline: false,
+      patrol: false,
+      survey: true,
+      board: true,
+    });
+  });
+
+  it('gives handlers, leaders and supervisors the case pages but no report form', () => {
+    for (const role of ['handler', 'leader', 'supervisor', 'admin'] as const) {
+      expect(reporting(staffWith(role)), role).toMatchObject({ readCases: true, reportCases: false });
+    }
+  });
+
+  it('opens nothing to a staff account without grants or to nobody', () => {
+    expect(reporting(staffWith())).toMatchObject({ readCases: false, reportCases: false });
+    expect(reporting(null)).toMatchObject({ readCases: false, reportCases: false, hotline: false });
+  });
+
+  it('adds up roles held together', () => {
+    expect(reporting(staffWith('dispatcher', 'committee_staff'))).toMatchObject({
+      hotline: true,
+      survey: true,
+      board: true,
+      patrol: false,
+    });
+  });
+});
