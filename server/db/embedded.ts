@@ -11,17 +11,19 @@ import {
   chmodSync,
   chownSync,
   closeSync,
+  cpSync,
   existsSync,
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 interface Binaries {
   postgres: string;
@@ -34,6 +36,36 @@ async function binaries(): Promise<Binaries> {
     throw new Error(`embedded PostgreSQL has no binaries for ${platform()}-${arch()}; set DATABASE_URL instead`);
   }
   return { postgres: String(mod.postgres), initdb: String(mod.initdb) };
+}
+
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user, who cannot reach binaries inside a private
+ * checkout (a 0700 home or mktemp folder). Then the binaries are copied once to a world-readable
+ * folder under the system temp dir, keyed by the package's install time, and run from there.
+ */
+function reachableBinaries(bins: Binaries, ids: { uid?: number; gid?: number }): Binaries {
+  if (ids.uid === undefined) return bins;
+  try {
+    execFileSync(bins.postgres, ['--version'], { ...ids, stdio: 'ignore' });
+    return bins;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
+  }
+  const native = dirname(dirname(bins.postgres));
+  const stamp = Math.trunc(statSync(bins.postgres).mtimeMs).toString(36);
+  const copy = join(tmpdir(), `gridloop-pg-${stamp}`);
+  if (!existsSync(copy)) {
+    // Copy beside, then rename: two servers starting at once never see a half-copied folder.
+    const staging = `${copy}-${randomBytes(4).toString('hex')}`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, copy);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return { postgres: join(copy, relative(native, bins.postgres)), initdb: join(copy, relative(native, bins.initdb)) };
 }
 
 /** PostgreSQL refuses to run as root: run it as the `postgres` user, creating that user if needed. */
@@ -143,8 +175,8 @@ const CREDENTIALS_FILE = 'gridloop-credentials.json';
  * beside the cluster (mode 0600) so later runs and CLI commands can connect.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const { postgres, initdb } = await binaries();
   const ids = runAsIds();
+  const { postgres, initdb } = reachableBinaries(await binaries(), ids);
   const parent = join(options.pgDir, '..');
   mkdirSync(parent, { recursive: true });
   // The postgres user must be able to reach its directory (mkdtemp makes 0700 folders).
