@@ -5,69 +5,32 @@
  * English switch shows the same case page in English. Screenshots go to test-results/.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch } from './browser.js';
+import {
+  choose,
+  expectNoSidewaysOverflow,
+  PHONE,
+  SHOTS,
+  SQUAD,
+  shot,
+  signInAs as signIn,
+  stateTag,
+  takeStep,
+} from './support.js';
 
-const SHOTS = 'test-results';
-const PASSWORD = 'Gridloop@2026';
-const PHONE = { width: 390, height: 844 };
-/** The demo handler's department (server/seed/demo-data.ts). */
-const SQUAD = '梧桐街道城管执法中队';
 const CALLER = { name: '测试来电人', phone: '13800001234' };
 
 let browser: Browser;
 let base: string;
 
-async function signInAs(page: Page, username: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(PASSWORD);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
+const signInAs = (page: Parameters<typeof signIn>[0], username: string) => signIn(page, base, username);
 
 /** Reporting needs the category catalogue; say plainly when the server has none. */
 async function expectCatalogue(): Promise<void> {
   const catalogue = (await (await fetch(`${base}/api/public/categories`)).json()) as { items: unknown[] };
   expect(catalogue.items.length, 'the demo seeded no case categories: nothing can be reported').toBeGreaterThan(0);
-}
-
-const stateTag = (page: Page) => page.locator('[data-test="case-state"]');
-
-/** Opens a step's form from its button, lets `fill` complete it, sends it and waits for the new state. */
-async function takeStep(page: Page, action: string, state: string, fill?: () => Promise<void>): Promise<void> {
-  await page.locator(`[data-action="${action}"]`).click();
-  const dialog = page.locator('.step-dialog');
-  await dialog.waitFor();
-  await fill?.();
-  await dialog.locator('.step-dialog__submit').click();
-  await expect.poll(() => stateTag(page).textContent(), { timeout: 15_000 }).toContain(state);
-  await dialog.waitFor({ state: 'detached' });
-}
-
-/** Picks an option of an Element Plus select: open it, type to filter, click the option with the text. */
-async function choose(page: Page, field: string, text: string | null): Promise<void> {
-  const select = page.locator(`[data-field="${field}"]`);
-  await select.click();
-  if (text) await select.locator('input').fill(text);
-  const option = page.locator('.el-select-dropdown__item:visible', text ? { hasText: text } : {}).first();
-  await option.click();
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page
-    .locator('.el-message')
-    .first()
-    .waitFor({ state: 'detached', timeout: 10_000 })
-    .catch(() => undefined);
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function expectNoSidewaysOverflow(page: Page): Promise<void> {
-  // A string: the test code is type-checked without the DOM library.
-  const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
-  expect(width).toBeLessThanOrEqual(PHONE.width);
 }
 
 describe('the closed loop for staff in the browser', () => {

@@ -14,7 +14,7 @@ import { errorResponses, listOf } from '../http/schemas.js';
 import { photosBySeq } from '../media/photo.presenter.js';
 import { listCasePhotos } from '../media/photo.repository.js';
 import { canReadCase } from './case.policy.js';
-import { presentCase, presentEvent } from './case.presenter.js';
+import { maskName, maskPhone, presentCase, presentEvent } from './case.presenter.js';
 import { type CaseRow, findCase, listCases, listEvents } from './case.repository.js';
 import {
   ZCaseDetail,
@@ -27,6 +27,7 @@ import {
 import { type CaseContext, reportCase } from './commands/report-case.js';
 import { transitionCase } from './commands/transition-case.js';
 import { suggestDepartment } from './dispatch-rules.js';
+import { listFollowers } from './followers.js';
 
 const tags = ['cases'];
 const ZParams = z.strictObject({ id: z.uuid() });
@@ -43,17 +44,26 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
 
   /** A case with its timeline and, for a case waiting to be dispatched, the rules' suggestion. */
   async function detail(actor: StaffActor, c: CaseRow) {
-    const [events, suggested, calendar, photos] = await Promise.all([
+    const [events, suggested, calendar, photos, followers] = await Promise.all([
       listEvents(app.db, c.district, c.id),
       c.state === 'registered' ? suggestDepartment(app.db, c.categoryId, c.unitPath) : null,
       loadCalendar(app.db),
       listCasePhotos(app.db, c.district, c.id),
+      listFollowers(app.db, c.district, c.id),
     ]);
     const bySeq = photosBySeq(photos);
     return {
       ...presentCase(actor, c, new Date(), calendar),
       events: events.map((e) => presentEvent(e, bySeq.get(e.seq))),
       suggestedDepartmentId: suggested,
+      followers: followers.map((f) => ({
+        via: f.via,
+        mergedCaseNumber: f.mergedCaseNumber,
+        name: maskName(f.contactName),
+        phone: maskPhone(f.contactPhone),
+        resident: f.resident,
+        since: f.createdAt.toISOString(),
+      })),
     };
   }
 

@@ -163,6 +163,20 @@ export const ZCaseDetail = ZCaseView.extend({
   events: z.array(ZCaseEventView),
   /** The department the dispatch rules suggest (category × most specific unit), for the dispatcher. */
   suggestedDepartmentId: z.string().nullable(),
+  /**
+   * Its other reporters: people who follow it (关注) — residents who chose it instead of reporting
+   * again, reporters of duplicates merged into it. Contacts masked like the reporter's.
+   */
+  followers: z.array(
+    z.object({
+      via: z.enum(['follow', 'merge']),
+      mergedCaseNumber: z.string().nullable(),
+      name: z.string().nullable(),
+      phone: z.string().nullable(),
+      resident: z.boolean(),
+      since: z.string(),
+    }),
+  ),
 });
 
 export const ZPublicCallbackRequest = z.strictObject({

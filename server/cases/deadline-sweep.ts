@@ -54,7 +54,7 @@ export async function sweepDeadlines(db: Db, locator: GridLocator, options: Swee
             and due_at >= ${now} and ${now} >= stage_started_at + (due_at - stage_started_at) * ${share}::float8
           limit ${batch} for update skip locked)
         returning ${NOTICE_COLUMNS}`.execute(trx);
-      for (const row of rows) await notifyCase(trx, { kind: 'warning', case: row });
+      for (const row of rows) await notifyCase(trx, { kind: 'warning', case: row, at: now });
       return rows.length;
     });
     warned += count;
@@ -69,7 +69,7 @@ export async function sweepDeadlines(db: Db, locator: GridLocator, options: Swee
           where due_at is not null and paused_at is null and overdue_at is null and due_at < ${now}
           limit ${batch} for update skip locked)
         returning ${NOTICE_COLUMNS}`.execute(trx);
-      for (const row of rows) await notifyCase(trx, { kind: 'overdue', case: row });
+      for (const row of rows) await notifyCase(trx, { kind: 'overdue', case: row, at: now });
       return rows;
     });
     overdue += rows.length;

@@ -74,3 +74,32 @@ export async function mergeTarget(db: Db, c: CaseRow): Promise<CaseRow | undefin
   }
   return current && current.id !== c.id ? current : undefined;
 }
+
+export interface FollowerRow {
+  via: 'follow' | 'merge';
+  mergedCaseNumber: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  resident: boolean;
+  createdAt: Date;
+}
+
+/** The people who follow a case besides its reporter, oldest first (a case page's "reporters"). */
+export async function listFollowers(db: Db, district: string, caseId: string): Promise<FollowerRow[]> {
+  const rows = await db
+    .selectFrom('caseFollower as f')
+    .leftJoin('cases as m', (join) => join.onRef('m.district', '=', 'f.district').onRef('m.id', '=', 'f.mergedCaseId'))
+    .select(['f.via', 'm.number as mergedCaseNumber', 'f.contactName', 'f.contactPhone', 'f.residentId', 'f.createdAt'])
+    .where('f.district', '=', district)
+    .where('f.caseId', '=', caseId)
+    .orderBy('f.createdAt')
+    .execute();
+  return rows.map((r) => ({
+    via: r.via as FollowerRow['via'],
+    mergedCaseNumber: r.mergedCaseNumber,
+    contactName: r.contactName,
+    contactPhone: r.contactPhone,
+    resident: r.residentId !== null,
+    createdAt: r.createdAt,
+  }));
+}

@@ -17,7 +17,8 @@ import { departmentHandlers, type Recipient, writeNotifications } from './notify
  * - `coDepartment`: the handlers of the co-handling department just added;
  * - `handler`: the one handler who acknowledged it (else the department);
  * - `requester`: who asked for the extension or deferral being decided;
- * - `reporter`: the staff member or signed-in resident who reported it;
+ * - `reporters`: the staff member or signed-in resident who reported it, and everyone who follows
+ *   it with an account (residents who chose "follow this one instead", merged duplicates' reporters);
  * - `responsible`: whoever the case now waits for, by its state.
  */
 export type Audience =
@@ -28,32 +29,32 @@ export type Audience =
   | 'coDepartment'
   | 'handler'
   | 'requester'
-  | 'reporter'
+  | 'reporters'
   | 'responsible';
 
 export const CASE_NOTICES: Partial<Record<CaseAction, readonly Audience[]>> = {
   report: ['dispatchers'],
   self_register: ['dispatchers'],
-  register: ['reporter'],
-  reject: ['reporter'],
-  self_handle: ['reporter'],
-  dispatch: ['department', 'reporter'],
+  register: ['reporters'],
+  reject: ['reporters'],
+  self_handle: ['reporters'],
+  dispatch: ['department', 'reporters'],
   return: ['dispatchers'],
   reassign: ['department'],
   add_co_handler: ['coDepartment'],
-  submit_handling: ['gridWorkers', 'reporter'],
-  verify_pass: ['handler', 'reporter'],
+  submit_handling: ['gridWorkers', 'reporters'],
+  verify_pass: ['handler', 'reporters'],
   verify_fail: ['handler'],
   request_extension: ['supervisors'],
   request_deferral: ['supervisors'],
   approve_extension: ['requester'],
   deny_extension: ['requester'],
-  approve_deferral: ['requester', 'reporter'],
+  approve_deferral: ['requester', 'reporters'],
   deny_deferral: ['requester'],
   supervise: ['responsible'],
   escalate: ['dispatchers'],
-  close: ['reporter'],
-  merge: ['reporter'],
+  close: ['reporters'],
+  merge: ['reporters'],
   reopen: ['dispatchers'],
   // A callback tells the dispatchers only when the reporter is unhappy or the problem remains.
   callback: ['dispatchers', 'supervisors'],
@@ -92,6 +93,8 @@ export interface Notice {
   requesterId?: string | undefined;
   satisfaction?: string | undefined;
   solved?: boolean | undefined;
+  /** The step's time. */
+  at?: Date | undefined;
 }
 
 const REASON_CHARS = 140;
@@ -124,9 +127,18 @@ async function resolve(trx: Trx, audience: Audience, n: Notice): Promise<Recipie
         : accounts(await departmentHandlers(trx, c.departmentId));
     case 'requester':
       return accounts([n.requesterId]);
-    case 'reporter':
-      if (c.reporterResidentId) return [{ kind: 'resident', id: c.reporterResidentId }];
-      return accounts([c.reporterAccountId]);
+    case 'reporters': {
+      const followers = await trx
+        .selectFrom('caseFollower')
+        .select(['residentId', 'accountId'])
+        .where('district', '=', c.district)
+        .where('caseId', '=', c.id)
+        .execute();
+      const residents = [c.reporterResidentId, ...followers.map((f) => f.residentId)]
+        .filter((id): id is string => !!id)
+        .map((id) => ({ kind: 'resident' as const, id }));
+      return [...residents, ...accounts([c.reporterAccountId, ...followers.map((f) => f.accountId)])];
+    }
     case 'responsible':
       switch (c.state) {
         case 'reported':
@@ -168,6 +180,7 @@ export async function notifyCase(trx: Trx, n: Notice): Promise<number> {
     district: n.case.district,
     caseId: n.case.id,
     seq: n.seq ?? null,
+    at: n.at,
     data: {
       number: n.case.number,
       title: n.case.title,

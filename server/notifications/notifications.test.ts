@@ -31,6 +31,7 @@ let supervisor: Client;
 interface Notice {
   id: string;
   kind: string;
+  at: string;
   caseId: string;
   caseNumber: string;
   read: boolean;
@@ -183,5 +184,44 @@ describe('notifications and inboxes', () => {
     await step(dispatcher, id, { action: 'register' });
     const mine = await app.inject({ method: 'GET', url: '/api/notifications', headers: { cookie } });
     expect(mine.json().items.map((n: Notice) => [n.kind, n.caseId])).toEqual([['register', id]]);
+  });
+
+  it('tells the people who follow a case too, and shows them among its reporters, masked', async () => {
+    const c = await report(0);
+    const resident = await makeResident(db);
+    const session = await app.inject({
+      method: 'POST',
+      url: '/api/resident/session',
+      payload: { phone: resident.phone, password: TEST_PASSWORD },
+    });
+    const cookie = session.cookies.map((k) => `${k.name}=${k.value}`).join('; ');
+    const followed = await app.inject({
+      method: 'POST',
+      url: `/api/public/cases/${c.number}/follow`,
+      headers: { cookie, 'x-csrf-token': session.json().csrfToken as string },
+      payload: { contact: { name: '欧阳娜娜', phone: '13912345678' } },
+    });
+    expect(followed.statusCode, followed.body).toBe(201);
+    await step(dispatcher, c.id, { action: 'register' });
+    const mine = await app.inject({ method: 'GET', url: '/api/notifications', headers: { cookie } });
+    expect(mine.json().items.map((n: Notice) => [n.kind, n.caseId])).toEqual([['register', c.id]]);
+    // The grid worker who reported it is told as before.
+    expect((await notices(worker, c.id)).items.map((n) => n.kind)).toEqual(['register']);
+
+    const detail = (await dispatcher.request('GET', `/api/cases/${c.id}`)).json();
+    expect(detail.followers).toHaveLength(1);
+    expect(detail.followers[0]).toMatchObject({ via: 'follow', resident: true, mergedCaseNumber: null });
+    expect(detail.followers[0].name).not.toContain('娜娜');
+    expect(detail.followers[0].phone).not.toContain('1234');
+  });
+
+  it('stamps a notice with the time of its step, not the time it was written', async () => {
+    const c = await report(1);
+    await step(dispatcher, c.id, { action: 'register' });
+    await step(dispatcher, c.id, { action: 'dispatch', departmentId: department.id });
+    const later = new Date(Date.now() + 500 * 86_400_000);
+    await sweepDeadlines(db, app.locator, { now: later });
+    const overdue = (await notices(handler, c.id)).items.find((n) => n.kind === 'overdue');
+    expect(overdue?.at).toBe(later.toISOString());
   });
 });

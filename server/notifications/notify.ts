@@ -16,6 +16,8 @@ export interface NotificationProps {
   seq?: number | null;
   /** What the inbox shows: number/title of the case or subject of the summons, a short reason … */
   data: Record<string, unknown>;
+  /** When it happened: the step's time (a replayed history stamps its own), else the database's now(). */
+  at?: Date | undefined;
 }
 
 /** The enabled handler accounts of a department. */
@@ -50,6 +52,7 @@ export async function writeNotifications(trx: Trx, recipients: Recipient[], prop
         caseId: props.caseId ?? null,
         seq: props.seq ?? null,
         data,
+        ...(props.at ? { createdAt: props.at } : {}),
       })),
     )
     .execute();

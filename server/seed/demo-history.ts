@@ -156,6 +156,9 @@ export async function seedDemoHistory(
         `demo history: ${reported}/${cases} reported, replayed to ${at.toISOString().slice(0, 10)} (${Math.round((Date.now() - started) / 1000)} s)`,
       ),
   });
+  // People have kept up with their inboxes: what reached them more than three days ago has been read.
+  await sql`update notification set read_at = created_at + interval '1 hour'
+    where read_at is null and created_at < ${new Date(end.getTime() - 3 * DAY_MS)}`.execute(db);
   const count = async (column: 'state' | 'channel') => {
     const { rows } = await sql<{ key: string; n: number }>`
       select ${sql.ref(column)} as key, count(*)::int as n from cases

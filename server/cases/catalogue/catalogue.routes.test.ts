@@ -287,6 +287,7 @@ describe('catalogue API', () => {
     await root.request('POST', '/api/categories/3100/disable');
     await root.request('POST', '/api/categories/3101/enable');
     expect(await codes(worker)).not.toContain('3101');
+    expect((await report('3101')).json().error.code).toBe('CATEGORY_UNKNOWN');
     await root.request('POST', '/api/categories/3100/enable');
     expect(await codes(worker)).toContain('3101');
     expect((await report('3101')).statusCode).toBe(201);

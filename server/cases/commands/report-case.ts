@@ -131,6 +131,18 @@ export async function reportCase(
     .select(['id', 'code', 'majorCode'])
     .where('code', '=', props.categoryCode)
     .where('disabled', '=', false)
+    // A minor under a disabled major is closed to reports too (the public picker hides the whole major).
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('category as major')
+            .select('major.id')
+            .whereRef('major.majorCode', '=', 'category.majorCode')
+            .where('major.code', 'like', '%00')
+            .where('major.disabled', '=', true),
+        ),
+      ),
+    )
     .executeTakeFirst();
   if (!category || category.code.endsWith('00')) {
     throw new AppError('CATEGORY_UNKNOWN', {
@@ -267,6 +279,7 @@ export async function reportCase(
         },
         seq: 1,
         actorAccountId: reporterAccountId,
+        at: now,
       });
       await writeAudit(
         trx,

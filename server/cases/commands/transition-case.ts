@@ -188,6 +188,7 @@ export async function transitionCase(
       requesterId: c.pendingRequest?.byAccountId,
       satisfaction: props.satisfaction,
       solved: props.solved,
+      at: now,
     });
     await writeAudit(
       trx,

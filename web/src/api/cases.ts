@@ -81,6 +81,15 @@ export interface CaseEventView {
 export interface CaseDetail extends CaseView {
   events: CaseEventView[];
   suggestedDepartmentId: string | null;
+  /** Its other reporters: residents who follow it, reporters of duplicates merged into it (masked). */
+  followers: {
+    via: 'follow' | 'merge';
+    mergedCaseNumber: string | null;
+    name: string | null;
+    phone: string | null;
+    resident: boolean;
+    since: string;
+  }[];
 }
 
 export const INBOX_SECTIONS = [
