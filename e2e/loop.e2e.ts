@@ -25,6 +25,7 @@ import {
   shot,
   signInAs,
   stateTag,
+  submitResidentReport,
   takeStep,
 } from './support.js';
 
@@ -68,21 +69,7 @@ async function residentReport(page: Page): Promise<{ id: string; number: string;
   await page.locator('input[name="address"]').fill('梧桐路 66 号北门');
   await page.locator('input[name="contactName"]').fill(REPORTER.name);
   await page.locator('input[name="contactPhone"]').fill(REPORTER.phone);
-  const sent = page.waitForResponse((r) => r.url().endsWith('/api/public/cases') && r.request().method() === 'POST');
-  await page.getByRole('button', { name: '提交上报' }).click();
-  // Similar open cases nearby ask first: this is a new problem.
-  const confirm = page.locator('.el-message-box');
-  const confirmed = confirm
-    .waitFor({ timeout: 10_000 })
-    .then(() => confirm.getByRole('button', { name: '是新问题，继续上报' }).click())
-    .catch(() => undefined);
-  await Promise.race([confirmed, sent]);
-  const answer = await sent;
-  expect(answer.status(), await answer.text()).toBe(201);
-  await page.waitForURL(/\/public\/done\//);
-  const reported = (await answer.json()) as { id: string; number: string; trackingCode: string };
-  expect((await page.locator('[data-testid="tracking-code"]').textContent())?.trim()).toBe(reported.trackingCode);
-  return reported;
+  return submitResidentReport(page);
 }
 
 async function follow(number: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch } from './browser.js';
+import { submitResidentReport } from './support.js';
 
 const SHOTS = 'test-results';
 const PASSWORD = 'Gridloop@2026';
@@ -162,24 +163,8 @@ describe('the resident in the browser (phone)', () => {
     await expectNoSidewaysOverflow(page);
     await shot(page, 'public-report-zh');
 
-    const reported = page.waitForResponse(
-      (r) => r.url().endsWith('/api/public/cases') && r.request().method() === 'POST',
-    );
-    await page.getByRole('button', { name: '提交上报' }).click();
-    // Similar open cases nearby ask first: this is a new problem.
-    const confirm = page.locator('.el-message-box');
-    const confirmed = confirm
-      .waitFor({ timeout: 10_000 })
-      .then(() => confirm.getByRole('button', { name: '是新问题，继续上报' }).click())
-      .catch(() => undefined);
-    await Promise.race([confirmed, reported]);
-    const answer = await reported;
-    expect(answer.status(), await answer.text()).toBe(201);
-    const { id, trackingCode, number } = (await answer.json()) as { id: string; trackingCode: string; number: string };
-
     // The tracking code, large.
-    await page.waitForURL(/\/public\/done\//);
-    expect((await page.locator('[data-testid="tracking-code"]').textContent())?.trim()).toBe(trackingCode);
+    const { id, trackingCode, number } = await submitResidentReport(page);
     expect(await page.textContent('body')).toContain(number);
     await expectNoSidewaysOverflow(page);
     await shot(page, 'public-done-zh');

@@ -110,3 +110,24 @@ export function ringCentre(geometry: { type: string; coordinates: unknown }): [n
     vertices.reduce((sum, p) => sum + (p[1] ?? 0), 0) / vertices.length,
   ];
 }
+
+/**
+ * Sends the resident's report form: when similar open cases nearby ask first, says it is a new
+ * problem; waits for the done page. Returns what the server answered.
+ */
+export async function submitResidentReport(page: Page): Promise<{ id: string; number: string; trackingCode: string }> {
+  const sent = page.waitForResponse((r) => r.url().endsWith('/api/public/cases') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: '提交上报' }).click();
+  const confirm = page.locator('.el-message-box');
+  const confirmed = confirm
+    .waitFor({ timeout: 10_000 })
+    .then(() => confirm.getByRole('button', { name: '是新问题，继续上报' }).click())
+    .catch(() => undefined);
+  await Promise.race([confirmed, sent]);
+  const answer = await sent;
+  expect(answer.status(), await answer.text()).toBe(201);
+  await page.waitForURL(/\/public\/done\//);
+  const reported = (await answer.json()) as { id: string; number: string; trackingCode: string };
+  expect((await page.locator('[data-testid="tracking-code"]').textContent())?.trim()).toBe(reported.trackingCode);
+  return reported;
+}
