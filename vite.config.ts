@@ -2,15 +2,40 @@
  * Vite builds the web application (web/ → web/dist), which the Fastify server serves.
  * In development (`npx vite`) the API and Open311 calls go to the server on port 3000.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import vue from '@vitejs/plugin-vue';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * Writes `.br` and `.gz` beside each text asset once, at build time; the server sends them to
+ * browsers that accept them (@fastify/static `preCompressed`) instead of compressing per request.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'gridloop-precompress',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? here('./web/dist');
+      for (const file of Object.keys(bundle)) {
+        if (!/\.(js|css|html|svg|json)$/.test(file)) continue;
+        const path = join(dir, file);
+        const content = readFileSync(path);
+        if (content.length < 1024) continue;
+        writeFileSync(`${path}.gz`, gzipSync(content, { level: 9 }));
+        writeFileSync(`${path}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 10 } }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: here('./web'),
-  plugins: [vue()],
+  plugins: [vue(), precompress()],
   resolve: {
     alias: {
       '@common': here('./common'),

@@ -6,9 +6,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runPlacementBench } from './placement.js';
+import { runWebBench } from './web.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
   placement: () => runPlacementBench({}) as unknown as Record<string, unknown>,
+  web: () => runWebBench() as unknown as Promise<Record<string, unknown>>,
 };
 
 export async function runBench(name?: string): Promise<void> {

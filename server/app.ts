@@ -140,7 +140,23 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      index: ['index.html'],
+      // Brotli or gzip files written by the build, for browsers that accept them.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        // Hashed asset names change with their content: cache them for good; the page itself never.
+        res.setHeader(
+          'cache-control',
+          /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  }
   app.setNotFoundHandler((request, reply) => {
     // The web app routes in the browser: unknown non-API pages get its index page.
     const page = request.method === 'GET' && !/^\/(api|open311)(\/|$)/.test(request.url);

@@ -21,7 +21,7 @@ const HELP: Record<string, string> = {
   audit verify|seal         校验或封存审计链 / verify or seal the audit chain
   calendar due|check|hours  工作日历与时限 / working calendar and deadlines
   build-web                 构建前端 / build the web application
-  bench [placement]         性能测试 / benchmarks
+  bench [placement|web]     性能测试 / benchmarks
 
 环境变量 Environment: PORT (3000), DATABASE_URL (use this PostgreSQL instead of the embedded one),
 GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies),
@@ -57,7 +57,7 @@ gridloop calendar unset-day <yyyy-mm-dd>
 gridloop calendar hours [09:00-12:00,13:00-17:30]
   Prints or sets the working hours of a working day.`,
   'build-web': 'gridloop build-web\n  Builds the web application into web/dist.',
-  bench: 'gridloop bench [placement]\n  Runs the benchmarks (see docs/benchmarks.md).',
+  bench: 'gridloop bench [placement|web]\n  Runs the benchmarks (see docs/benchmarks.md).',
 };
 
 export async function main(argv: string[]): Promise<void> {

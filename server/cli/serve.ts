@@ -32,8 +32,9 @@ function newestMtime(dir: string): number {
 /** Builds the web application when web/dist is missing or older than its sources. */
 export async function ensureWebBuilt(log: (line: string) => void, force = false): Promise<void> {
   const index = join(WEB_DIST, 'index.html');
-  const sources = [join(ROOT, 'web/src'), join(ROOT, 'common')].filter(existsSync);
-  const stale = !existsSync(index) || sources.some((dir) => newestMtime(dir) > statSync(index).mtimeMs);
+  const sources = [join(ROOT, 'web/src'), join(ROOT, 'common'), join(ROOT, 'vite.config.ts')].filter(existsSync);
+  const changed = (path: string) => (statSync(path).isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  const stale = !existsSync(index) || sources.some((path) => changed(path) > statSync(index).mtimeMs);
   if (!force && !stale) return;
   log('building the web application (vite) …');
   const vite = await import('vite');
