@@ -10,12 +10,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launch } from '../e2e/browser.js';
 import { ensureWebBuilt, WEB_DIST } from '../server/cli/serve.js';
 import { freePort } from '../server/db/embedded.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROUNDS = 5;
 
 export interface WebBenchResult {
@@ -94,22 +93,11 @@ export async function runWebBench(): Promise<WebBenchResult> {
   const { js, css } = initialFiles();
   const initialJsGzip = js.reduce((sum, f) => sum + gzipSize(f), 0);
   const lazy = largestLazyChunk(js);
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk`);
 
-  const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+  const browser = await launch();
+  const server = await startServer().catch(async (error: unknown) => {
+    await browser.close();
+    throw error;
   });
   try {
     const signIn = await fetch(`${server.base}/api/session`, {
