@@ -245,6 +245,22 @@ export const ERRORS = {
     zh: '照片不存在或不是您上传的，请重新上传',
     en: 'Unknown photo, or not one you uploaded; upload it again',
   },
+  MACHINE_KEY_INVALID: {
+    status: 401,
+    zh: '设备密钥无效，请检查 Authorization: Bearer 请求头',
+    en: 'Invalid machine key; check the Authorization: Bearer header',
+  },
+  MACHINE_KEY_REVOKED: { status: 401, zh: '设备密钥已被吊销', en: 'This machine key has been revoked' },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    zh: '缺少幂等键（Idempotency-Key 请求头），重试时请使用同一个值',
+    en: 'Missing Idempotency-Key header; send the same value when retrying',
+  },
+  ALARM_OUTSIDE_SCOPE: {
+    status: 422,
+    zh: '告警位置不在该设备密钥的辖区网格内',
+    en: "The alarm's place is not in a grid of this machine key's unit",
+  },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

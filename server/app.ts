@@ -29,6 +29,7 @@ import { departmentRoutes } from './departments/department.routes.js';
 import { installErrorHandler, send } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { indicatorRoutes } from './indicators/indicator.routes.js';
+import { intakeRoutes } from './intake/intake.routes.js';
 import type { JobQueue } from './jobs/queue.js';
 import { EventHub } from './live/event-hub.js';
 import { liveRoutes } from './live/live.routes.js';
@@ -137,6 +138,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(summonsRoutes);
   await app.register(meetingRoutes);
   await app.register(indicatorRoutes);
+  await app.register(intakeRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

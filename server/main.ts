@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { calendarCommand } from './cli/calendar.js';
 import { auditCommand, importUnitsCommand, migrateCommand, seedCommand, userCommand } from './cli/commands.js';
+import { machineKeyCommand } from './cli/machine-key.js';
 import { CliError } from './cli/output.js';
 import { ensureWebBuilt, serve } from './cli/serve.js';
 import { loadConfig } from './config.js';
@@ -20,6 +21,7 @@ const HELP: Record<string, string> = {
   user add|passwd|grant     管理工作人员账号 / manage staff accounts
   audit verify|seal         校验或封存审计链 / verify or seal the audit chain
   calendar due|check|hours  工作日历与时限 / working calendar and deadlines
+  machine-key add|list|revoke 设备密钥（物联感知告警接入）/ machine keys for sensor alarms
   build-web                 构建前端 / build the web application
   bench [placement|web]     性能测试 / benchmarks
 
@@ -57,6 +59,11 @@ gridloop calendar unset-day <yyyy-mm-dd>
 gridloop calendar hours [09:00-12:00,13:00-17:30]
   Prints or sets the working hours of a working day.`,
   'build-web': 'gridloop build-web\n  Builds the web application into web/dist.',
+  'machine-key': `gridloop machine-key add <name> --unit <unit code> [--channel sensor]
+gridloop machine-key list
+gridloop machine-key revoke <id | key prefix>
+  A key for a device group (sensor gateway, video analytics) to POST /api/intake/alarms into the unit's
+  grids. The key is printed once; only its hash is kept.`,
   bench: 'gridloop bench [placement|web]\n  Runs the benchmarks (see docs/benchmarks.md).',
 };
 
@@ -81,6 +88,7 @@ export async function main(argv: string[]): Promise<void> {
       limit: { type: 'string' },
       year: { type: 'string' },
       note: { type: 'string' },
+      channel: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -111,6 +119,8 @@ export async function main(argv: string[]): Promise<void> {
       return auditCommand(config, rest[0]);
     case 'calendar':
       return calendarCommand(config, rest, values);
+    case 'machine-key':
+      return machineKeyCommand(config, rest, values);
     case 'build-web':
       return ensureWebBuilt((l) => console.log(l), true);
     case 'bench': {

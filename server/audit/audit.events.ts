@@ -80,6 +80,11 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     action: z.literal('settings.changed'),
     data: z.object({ area: z.string(), changes: z.array(z.string()) }),
   }),
+  z.object({
+    action: z.literal('machine_key.created'),
+    data: z.object({ name: z.string(), channel: z.string(), unit: z.string(), prefix: z.string() }),
+  }),
+  z.object({ action: z.literal('machine_key.revoked'), data: z.object({ name: z.string(), prefix: z.string() }) }),
   z.object({ action: z.literal('calendar.hours_set'), data: z.object({ workingHours: z.array(z.string()) }) }),
   z.object({
     action: z.literal('calendar.day_set'),

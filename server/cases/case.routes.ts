@@ -11,6 +11,7 @@ import { loadCalendar } from '../calendar/calendar.repository.js';
 import { AppError } from '../http/app-error.js';
 import { denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses, listOf } from '../http/schemas.js';
+import { alarmsOf } from '../intake/alarms.js';
 import { photosBySeq } from '../media/photo.presenter.js';
 import { listCasePhotos } from '../media/photo.repository.js';
 import { canReadCase } from './case.policy.js';
@@ -44,12 +45,13 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
 
   /** A case with its timeline and, for a case waiting to be dispatched, the rules' suggestion. */
   async function detail(actor: StaffActor, c: CaseRow) {
-    const [events, suggested, calendar, photos, followers] = await Promise.all([
+    const [events, suggested, calendar, photos, followers, alarms] = await Promise.all([
       listEvents(app.db, c.district, c.id),
       c.state === 'registered' ? suggestDepartment(app.db, c.categoryId, c.unitPath) : null,
       loadCalendar(app.db),
       listCasePhotos(app.db, c.district, c.id),
       listFollowers(app.db, c.district, c.id),
+      alarmsOf(app.db, c.district, c.id),
     ]);
     const bySeq = photosBySeq(photos);
     return {
@@ -64,6 +66,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
         resident: f.resident,
         since: f.createdAt.toISOString(),
       })),
+      alarms,
     };
   }
 

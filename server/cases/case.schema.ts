@@ -167,6 +167,8 @@ export const ZCaseDetail = ZCaseView.extend({
    * Its other reporters: people who follow it (关注) — residents who chose it instead of reporting
    * again, reporters of duplicates merged into it. Contacts masked like the reporter's.
    */
+  /** Machine alarms that opened or joined it (物联感知), or null when none did. */
+  alarms: z.object({ count: z.number(), devices: z.number(), lastAt: z.string() }).nullable(),
   followers: z.array(
     z.object({
       via: z.enum(['follow', 'merge']),

@@ -456,7 +456,41 @@ export interface JointMeetingDecisionTable {
   createdAt: Timestamp;
 }
 
+/** Machine keys (migration 0010): one per device group, hashed, bound to a unit and a channel. */
+export interface MachineKeyTable {
+  id: string;
+  district: string;
+  name: string;
+  channel: 'sensor';
+  unitId: string;
+  unitPath: string;
+  keyPrefix: string;
+  keyHash: string;
+  createdBy: string | null;
+  createdAt: Generated<Date>;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** Alarms received from machines (migration 0010), each with the case it opened or joined. */
+export interface AlarmTable {
+  id: string;
+  machineKeyId: string;
+  idempotencyKey: string;
+  deviceId: string;
+  categoryCode: string;
+  lng: number;
+  lat: number;
+  occurredAt: Date;
+  receivedAt: Generated<Date>;
+  district: string;
+  caseId: string;
+  attached: boolean;
+}
+
 export interface Database {
+  machineKey: MachineKeyTable;
+  alarm: AlarmTable;
   category: CategoryTable;
   timeLimit: TimeLimitTable;
   dispatchRule: DispatchRuleTable;

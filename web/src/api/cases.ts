@@ -81,6 +81,8 @@ export interface CaseEventView {
 export interface CaseDetail extends CaseView {
   events: CaseEventView[];
   suggestedDepartmentId: string | null;
+  /** Machine alarms that opened or joined it (物联感知), or null. */
+  alarms: { count: number; devices: number; lastAt: string } | null;
   /** Its other reporters: residents who follow it, reporters of duplicates merged into it (masked). */
   followers: {
     via: 'follow' | 'merge';

@@ -155,6 +155,8 @@ const casesEn: CasesMessages = {
     trackingCode: 'Tracking code',
     trackingHint: 'Tell the caller: residents follow the case with it',
     followers: 'Followers',
+    alarms: 'Device alarms',
+    alarmsText: '{count} from {devices} device(s), latest {at}',
     followedVia: 'followed it',
     mergedFrom: 'merged from {number}',
     department: 'Department',

@@ -157,6 +157,8 @@ const casesZhCN = {
     trackingCode: '查询码',
     trackingHint: '可告知来电人，用于在居民端查询进度',
     followers: '关注人',
+    alarms: '设备告警',
+    alarmsText: '{count} 次，来自 {devices} 台设备，最近 {at}',
     followedVia: '主动关注',
     mergedFrom: '由 {number} 合并',
     department: '处置部门',
