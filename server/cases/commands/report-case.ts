@@ -6,6 +6,7 @@ import { CHANNEL_REPORTERS, transitionOf } from '../../../common/workflow.js';
 import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { Db, Trx } from '../../db/database.js';
+import { retryOnConflict } from '../../db/retry.js';
 import { AppError } from '../../http/app-error.js';
 import { assertPhotosUsable, linkPhotos } from '../../media/photo.repository.js';
 import { uploaderOf } from '../../media/uploader.js';
@@ -204,94 +205,96 @@ export async function reportCase(
         : { name: null, phone: null };
 
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
-      const id = uuidv7();
-      const number = await nextNumber(trx, unit.district, now);
-      const code = trackingCode();
-      const title = props.title?.trim() || props.description.trim().slice(0, 40);
-      await trx
-        .insertInto('cases')
-        .values({
-          district: unit.district,
-          id,
-          number,
-          trackingCode: code,
-          state: 'reported',
-          channel: props.channel,
-          categoryId: category.id,
-          urgency: props.urgency,
-          title,
-          description: props.description.trim(),
-          address: props.address?.trim() || null,
-          lng: props.lng ?? null,
-          lat: props.lat ?? null,
-          unitId: unit.id,
-          unitPath: unit.path,
-          outsideGrid: unit.outsideGrid,
-          reporterKind: props.reporter.kind,
-          reporterResidentId,
-          reporterAccountId,
-          reporterName: contact.name,
-          reporterPhone: contact.phone,
-          externalId: props.externalId ?? null,
-          pendingRequest: null,
-          counters: JSON.stringify({}),
-          ...clock,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .execute();
-      await trx
-        .insertInto('caseEvent')
-        .values({
-          district: unit.district,
-          caseId: id,
+    return await retryOnConflict(() =>
+      ctx.db.transaction().execute(async (trx) => {
+        const id = uuidv7();
+        const number = await nextNumber(trx, unit.district, now);
+        const code = trackingCode();
+        const title = props.title?.trim() || props.description.trim().slice(0, 40);
+        await trx
+          .insertInto('cases')
+          .values({
+            district: unit.district,
+            id,
+            number,
+            trackingCode: code,
+            state: 'reported',
+            channel: props.channel,
+            categoryId: category.id,
+            urgency: props.urgency,
+            title,
+            description: props.description.trim(),
+            address: props.address?.trim() || null,
+            lng: props.lng ?? null,
+            lat: props.lat ?? null,
+            unitId: unit.id,
+            unitPath: unit.path,
+            outsideGrid: unit.outsideGrid,
+            reporterKind: props.reporter.kind,
+            reporterResidentId,
+            reporterAccountId,
+            reporterName: contact.name,
+            reporterPhone: contact.phone,
+            externalId: props.externalId ?? null,
+            pendingRequest: null,
+            counters: JSON.stringify({}),
+            ...clock,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .execute();
+        await trx
+          .insertInto('caseEvent')
+          .values({
+            district: unit.district,
+            caseId: id,
+            seq: 1,
+            action: 'report',
+            fromState: null,
+            toState: 'reported',
+            actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
+            actorRelation: relation,
+            reason: null,
+            data: JSON.stringify({ channel: props.channel, category: category.code, outsideGrid: unit.outsideGrid }),
+            public: report.public,
+            createdAt: now,
+          })
+          .execute();
+        if (uploader) {
+          const photos = photoKeys.map((key) => ({ key, role: 'report' as const }));
+          await linkPhotos(trx, { district: unit.district, caseId: id, seq: null, photos, addedBy: uploader, now });
+        }
+        await notifyCase(trx, {
+          kind: 'report',
+          case: {
+            district: unit.district,
+            id,
+            number,
+            title,
+            unitPath: unit.path,
+            state: 'reported',
+            stage: clock.stage,
+            departmentId: null,
+            handlerAccountId: null,
+            reporterAccountId,
+            reporterResidentId,
+          },
           seq: 1,
-          action: 'report',
-          fromState: null,
-          toState: 'reported',
-          actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
-          actorRelation: relation,
-          reason: null,
-          data: JSON.stringify({ channel: props.channel, category: category.code, outsideGrid: unit.outsideGrid }),
-          public: report.public,
-          createdAt: now,
-        })
-        .execute();
-      if (uploader) {
-        const photos = photoKeys.map((key) => ({ key, role: 'report' as const }));
-        await linkPhotos(trx, { district: unit.district, caseId: id, seq: null, photos, addedBy: uploader, now });
-      }
-      await notifyCase(trx, {
-        kind: 'report',
-        case: {
-          district: unit.district,
-          id,
-          number,
-          title,
-          unitPath: unit.path,
-          state: 'reported',
-          stage: clock.stage,
-          departmentId: null,
-          handlerAccountId: null,
-          reporterAccountId,
-          reporterResidentId,
-        },
-        seq: 1,
-        actorAccountId: reporterAccountId,
-        at: now,
-      });
-      await writeAudit(
-        trx,
-        { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
-        { action: 'case.reported', data: { number, channel: props.channel, category: category.code } },
-        { type: 'case', id, district: unit.district },
-      );
-      await sql`select pg_notify('case_events', ${JSON.stringify({ caseId: id, district: unit.district, seq: 1 })})`.execute(
-        trx,
-      );
-      return { id, number, trackingCode: code, created: true };
-    });
+          actorAccountId: reporterAccountId,
+          at: now,
+        });
+        await writeAudit(
+          trx,
+          { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
+          { action: 'case.reported', data: { number, channel: props.channel, category: category.code } },
+          { type: 'case', id, district: unit.district },
+        );
+        await sql`select pg_notify('case_events', ${JSON.stringify({ caseId: id, district: unit.district, seq: 1 })})`.execute(
+          trx,
+        );
+        return { id, number, trackingCode: code, created: true };
+      }),
+    );
   } catch (error) {
     // Two retries with the same external id raced: the loser answers with the winner's case.
     if (props.externalId && (error as { code?: string }).code === '23505') {

@@ -5,6 +5,7 @@ import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
 import type { LimitUnit } from '../../calendar/working-calendar.js';
 import type { Trx } from '../../db/database.js';
+import { retryOnConflict } from '../../db/retry.js';
 import type { PendingRequest } from '../../db/schema.js';
 import { AppError } from '../../http/app-error.js';
 import { closingColumns } from '../../indicators/closing-deadline.js';
@@ -62,145 +63,147 @@ export async function transitionCase(
   const calendar = await loadCalendar(ctx.db);
   // Whose uploads the step's photos must be (read before the transaction: it may create a setting).
   const uploader = props.photos?.length ? await uploaderOf(ctx.db, ctx.actor, ctx.ip) : undefined;
-  return ctx.db.transaction().execute(async (trx) => {
-    const c = await findCase(trx, props.caseId, true);
-    if (!c) throw new AppError('NOT_FOUND');
-    if (c.version !== props.version) {
-      throw new AppError('CASE_VERSION_CONFLICT', { details: { state: c.state, version: c.version } });
-    }
-    if (!t.from.includes(c.state))
-      throw new AppError('CASE_STATE_CONFLICT', { details: { state: c.state, version: c.version } });
-    const relation = relationFor(ctx.actor, c, t);
-    if (!relation) throw new AppError('FORBIDDEN');
-    const unmet = unmetPrecondition(ctx.actor, c, t, ctx.now);
-    if (unmet === 'notTheHandler') throw new AppError('VERIFIER_IS_HANDLER');
-    if (unmet) throw new AppError('CASE_PRECONDITION_FAILED', { details: { precondition: unmet } });
-    const actorId = ctx.actor?.kind === 'staff' ? ctx.actor.id : null;
-    const changes = await checkRequirements(trx, c, props, actorId, ctx.now ?? new Date(), uploader);
-    // The handler is whoever acknowledged or reported the handling; verification must be someone else.
-    if (props.action === 'acknowledge' || props.action === 'submit_handling') changes.handlerAccountId = actorId;
+  return retryOnConflict(() =>
+    ctx.db.transaction().execute(async (trx) => {
+      const c = await findCase(trx, props.caseId, true);
+      if (!c) throw new AppError('NOT_FOUND');
+      if (c.version !== props.version) {
+        throw new AppError('CASE_VERSION_CONFLICT', { details: { state: c.state, version: c.version } });
+      }
+      if (!t.from.includes(c.state))
+        throw new AppError('CASE_STATE_CONFLICT', { details: { state: c.state, version: c.version } });
+      const relation = relationFor(ctx.actor, c, t);
+      if (!relation) throw new AppError('FORBIDDEN');
+      const unmet = unmetPrecondition(ctx.actor, c, t, ctx.now);
+      if (unmet === 'notTheHandler') throw new AppError('VERIFIER_IS_HANDLER');
+      if (unmet) throw new AppError('CASE_PRECONDITION_FAILED', { details: { precondition: unmet } });
+      const actorId = ctx.actor?.kind === 'staff' ? ctx.actor.id : null;
+      const changes = await checkRequirements(trx, c, props, actorId, ctx.now ?? new Date(), uploader);
+      // The handler is whoever acknowledged or reported the handling; verification must be someone else.
+      if (props.action === 'acknowledge' || props.action === 'submit_handling') changes.handlerAccountId = actorId;
 
-    const now = ctx.now ?? new Date();
-    const extension = t.clock.extend ? c.pendingRequest?.amount : undefined;
-    const { clock, stopped } = await applyClock(t.clock, c, {
-      calendar,
-      now,
-      limit: (stage) => limitFor(trx, c.categoryId, c.urgency, stage),
-      extension: extension ? { amount: extension.amount, unit: extension.unit as LimitUnit } : undefined,
-    });
-    const counters = { ...c.counters };
-    const bump = (key: string) => {
-      counters[key] = (counters[key] ?? 0) + 1;
-    };
-    for (const counter of t.counts) bump(counter);
-    // camelCase keys (onTimeHandle): Kysely's CamelCasePlugin rewrites JSON keys on read, so an
-    // underscored key came back renamed and a second stop of the same stage lost its count.
-    if (stopped) {
-      const stage = stopped.stage[0]?.toUpperCase() + stopped.stage.slice(1);
-      bump(stopped.onTime ? `onTime${stage}` : `overdue${stage}`);
-    }
-    const to = nextState(t, c.state);
-    if (to === 'closed' && c.state !== 'closed') {
-      changes.closedAt = now;
-      changes.solvedLevel = solvedLevelOf(c, props.action);
-      changes.closeReason ??= 'solved';
-    }
-    if (props.action === 'reopen')
-      Object.assign(changes, {
-        closedAt: null,
-        closeReason: null,
-        solvedLevel: null,
-        satisfaction: null,
-        callbackSolved: null,
+      const now = ctx.now ?? new Date();
+      const extension = t.clock.extend ? c.pendingRequest?.amount : undefined;
+      const { clock, stopped } = await applyClock(t.clock, c, {
+        calendar,
+        now,
+        limit: (stage) => limitFor(trx, c.categoryId, c.urgency, stage),
+        extension: extension ? { amount: extension.amount, unit: extension.unit as LimitUnit } : undefined,
       });
-    // What the indicators count from: the closing deadline and verdict, the stopped stage's working time.
-    const closing = closingColumns({
-      action: t.action,
-      from: c.state,
-      to,
-      before: c,
-      clock,
-      stopped,
-      extension: extension ? { amount: extension.amount, unit: extension.unit as LimitUnit } : undefined,
-      now,
-      calendar,
-    });
-    const stop = stopped && {
-      ...stopped,
-      workingMinutes: Math.round(calendar.workingMinutesBetween(c.stageStartedAt ?? now, now)),
-    };
-
-    const updated = await trx
-      .updateTable('cases')
-      .set({
-        ...changes,
-        ...clock,
-        ...closing,
-        state: to,
-        counters: JSON.stringify(counters),
-        version: c.version + 1,
-        updatedAt: now,
-      })
-      .where('district', '=', c.district)
-      .where('id', '=', c.id)
-      .where('version', '=', c.version)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new AppError('CASE_VERSION_CONFLICT');
-    const { rows } = await sql<{ seq: number }>`
-      select coalesce(max(seq), 0) + 1 as seq from case_event where district = ${c.district} and case_id = ${c.id}`.execute(
-      trx,
-    );
-    const seq = Number(rows[0]?.seq ?? 1);
-    await trx
-      .insertInto('caseEvent')
-      .values({
-        district: c.district,
-        caseId: c.id,
-        seq,
+      const counters = { ...c.counters };
+      const bump = (key: string) => {
+        counters[key] = (counters[key] ?? 0) + 1;
+      };
+      for (const counter of t.counts) bump(counter);
+      // camelCase keys (onTimeHandle): Kysely's CamelCasePlugin rewrites JSON keys on read, so an
+      // underscored key came back renamed and a second stop of the same stage lost its count.
+      if (stopped) {
+        const stage = stopped.stage[0]?.toUpperCase() + stopped.stage.slice(1);
+        bump(stopped.onTime ? `onTime${stage}` : `overdue${stage}`);
+      }
+      const to = nextState(t, c.state);
+      if (to === 'closed' && c.state !== 'closed') {
+        changes.closedAt = now;
+        changes.solvedLevel = solvedLevelOf(c, props.action);
+        changes.closeReason ??= 'solved';
+      }
+      if (props.action === 'reopen')
+        Object.assign(changes, {
+          closedAt: null,
+          closeReason: null,
+          solvedLevel: null,
+          satisfaction: null,
+          callbackSolved: null,
+        });
+      // What the indicators count from: the closing deadline and verdict, the stopped stage's working time.
+      const closing = closingColumns({
         action: t.action,
-        fromState: c.state,
-        toState: to,
-        actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
-        actorRelation: relation,
-        reason: props.reason?.trim() || null,
-        data: JSON.stringify(eventData(props, stop)),
-        public: t.public,
-        createdAt: now,
-      })
-      .execute();
-    if (uploader && props.photos) {
-      const photos = props.photos;
-      await linkPhotos(trx, { district: c.district, caseId: c.id, seq, photos, addedBy: uploader, now });
-    }
-    // The merged case's reporter follows the target and keeps their tracking code (关注).
-    if (changes.mergedIntoId) {
-      const audit = { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip };
-      await followOnMerge(trx, audit, c, changes.mergedIntoId, now);
-    }
-    const after = { ...c, ...changes, ...clock, state: to };
-    await notifyCase(trx, {
-      kind: t.action,
-      case: { ...after, stage: after.stage ?? null },
-      seq,
-      actorAccountId: actorId,
-      reason: props.reason,
-      coDepartmentId: props.action === 'add_co_handler' ? props.departmentId : undefined,
-      requesterId: c.pendingRequest?.byAccountId,
-      satisfaction: props.satisfaction,
-      solved: props.solved,
-      at: now,
-    });
-    await writeAudit(
-      trx,
-      { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
-      { action: 'case.transitioned', data: { number: c.number, action: t.action, from: c.state, to } },
-      { type: 'case', id: c.id, district: c.district },
-    );
-    await sql`select pg_notify('case_events', ${JSON.stringify({ caseId: c.id, district: c.district, seq })})`.execute(
-      trx,
-    );
-    return { version: c.version + 1, state: to };
-  });
+        from: c.state,
+        to,
+        before: c,
+        clock,
+        stopped,
+        extension: extension ? { amount: extension.amount, unit: extension.unit as LimitUnit } : undefined,
+        now,
+        calendar,
+      });
+      const stop = stopped && {
+        ...stopped,
+        workingMinutes: Math.round(calendar.workingMinutesBetween(c.stageStartedAt ?? now, now)),
+      };
+
+      const updated = await trx
+        .updateTable('cases')
+        .set({
+          ...changes,
+          ...clock,
+          ...closing,
+          state: to,
+          counters: JSON.stringify(counters),
+          version: c.version + 1,
+          updatedAt: now,
+        })
+        .where('district', '=', c.district)
+        .where('id', '=', c.id)
+        .where('version', '=', c.version)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) throw new AppError('CASE_VERSION_CONFLICT');
+      const { rows } = await sql<{ seq: number }>`
+      select coalesce(max(seq), 0) + 1 as seq from case_event where district = ${c.district} and case_id = ${c.id}`.execute(
+        trx,
+      );
+      const seq = Number(rows[0]?.seq ?? 1);
+      await trx
+        .insertInto('caseEvent')
+        .values({
+          district: c.district,
+          caseId: c.id,
+          seq,
+          action: t.action,
+          fromState: c.state,
+          toState: to,
+          actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
+          actorRelation: relation,
+          reason: props.reason?.trim() || null,
+          data: JSON.stringify(eventData(props, stop)),
+          public: t.public,
+          createdAt: now,
+        })
+        .execute();
+      if (uploader && props.photos) {
+        const photos = props.photos;
+        await linkPhotos(trx, { district: c.district, caseId: c.id, seq, photos, addedBy: uploader, now });
+      }
+      // The merged case's reporter follows the target and keeps their tracking code (关注).
+      if (changes.mergedIntoId) {
+        const audit = { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip };
+        await followOnMerge(trx, audit, c, changes.mergedIntoId, now);
+      }
+      const after = { ...c, ...changes, ...clock, state: to };
+      await notifyCase(trx, {
+        kind: t.action,
+        case: { ...after, stage: after.stage ?? null },
+        seq,
+        actorAccountId: actorId,
+        reason: props.reason,
+        coDepartmentId: props.action === 'add_co_handler' ? props.departmentId : undefined,
+        requesterId: c.pendingRequest?.byAccountId,
+        satisfaction: props.satisfaction,
+        solved: props.solved,
+        at: now,
+      });
+      await writeAudit(
+        trx,
+        { actor: auditActorOf(ctx.actor), requestId: ctx.requestId, ip: ctx.ip },
+        { action: 'case.transitioned', data: { number: c.number, action: t.action, from: c.state, to } },
+        { type: 'case', id: c.id, district: c.district },
+      );
+      await sql`select pg_notify('case_events', ${JSON.stringify({ caseId: c.id, district: c.district, seq })})`.execute(
+        trx,
+      );
+      return { version: c.version + 1, state: to };
+    }),
+  );
 }
 
 function eventData(

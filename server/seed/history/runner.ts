@@ -201,12 +201,7 @@ export async function runPlans(
           return;
         } catch (error) {
           // Someone else moved the version (should not happen: the sweep's are read back): go on.
-          // Two lanes locking the same pair of cases (a merge and a step on its target) may deadlock; PostgreSQL
-          // aborts one of them, which simply runs again.
-          if ((error as { code?: string })?.code === '40P01' && attempt < 2) {
-            stats.retried += 1;
-            continue;
-          }
+          // (Deadlocks between lanes are retried inside transitionCase.)
           if (error instanceof AppError && error.code === 'CASE_VERSION_CONFLICT' && attempt < 2) {
             const row = await lane.selectFrom('cases').select('version').where('id', '=', id).executeTakeFirst();
             versions[index] = row?.version ?? versions[index] ?? 1;
