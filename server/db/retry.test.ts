@@ -48,7 +48,7 @@ describe('retryOnConflict', () => {
     const results = await Promise.allSettled([crossing(1, 2, b.wait, b.held), crossing(2, 1, b.wait, b.held)]);
     const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(failed).toHaveLength(1);
-    expect((failed[0]?.reason as { code?: string }).code).toBe('40P01');
+    expect((failed[0]?.reason as { code?: string } | undefined)?.code).toBe('40P01');
   });
 
   it('with it, both finish and each row is counted once per transaction', async () => {
