@@ -37,6 +37,7 @@ import { mediaRoutes } from './media/media.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
 import { meetingRoutes } from './summons/meeting.routes.js';
 import { summonsRoutes } from './summons/summons.routes.js';
+import { mapSettingsRoutes } from './territory/map-settings.routes.js';
 import { GridLocator } from './territory/placement.js';
 import { unitRoutes } from './territory/unit.routes.js';
 import { VERSION } from './version.js';
@@ -139,6 +140,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(meetingRoutes);
   await app.register(indicatorRoutes);
   await app.register(intakeRoutes);
+  await app.register(mapSettingsRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));
