@@ -57,6 +57,14 @@ export interface SessionAbilities {
   reportSurvey: boolean;
   /** 社区通: committee staff from board posts. */
   reportBoard: boolean;
+  /** Categories and their time limits (分类与时限): installation administrators. */
+  manageCatalogue: boolean;
+  /** Dispatch rules (派遣规则) on units in scope: administrators. */
+  manageDispatchRules: boolean;
+  /** The working calendar (工作日历): installation administrators. */
+  manageCalendar: boolean;
+  /** The loop's and the indicators' settings (系统设置): installation administrators. */
+  manageSettings: boolean;
 }
 
 export interface SessionView {

@@ -70,6 +70,10 @@ export async function addStepPhoto(page: Page, role: string, buffer: Buffer): Pr
   await expect.poll(() => dialog.locator('.step-photos__item.is-done').count(), { timeout: 15_000 }).toBe(done + 1);
 }
 
+/**
+ * The whole page from its top, once passing toasts have gone. The staff shell scrolls inside its
+ * main area, so the window is made as tall as that content for the shot (same width, same layout).
+ */
 export async function shot(page: Page, name: string): Promise<void> {
   await page
     .locator('.el-message')
@@ -78,7 +82,15 @@ export async function shot(page: Page, name: string): Promise<void> {
     .catch(() => undefined);
   // From the top: a sticky header scrolled down would be drawn across the middle of a full-page shot.
   await page.evaluate('window.scrollTo(0, 0)');
+  const viewport = page.viewportSize() ?? DESKTOP;
+  const content = Number(
+    await page.evaluate(
+      "(() => { const m = document.querySelector('.shell__main'); if (!m) return 0; m.scrollTo(0, 0); return m.scrollHeight; })()",
+    ),
+  );
+  if (content > viewport.height) await page.setViewportSize({ width: viewport.width, height: content + 56 });
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  if (content > viewport.height) await page.setViewportSize(viewport);
 }
 
 export async function expectNoSidewaysOverflow(page: Page, width = PHONE.width): Promise<void> {

@@ -8,6 +8,12 @@ import { sessionAbilities } from './abilities.js';
 import type { StaffActor } from './actor.js';
 
 function staffWith(...roles: Role[]): StaffActor {
+  return staffAt('city', ...roles);
+}
+
+/** Grants of the roles on one unit of the level (admins at district level or above keep the installation). */
+function staffAt(level: 'city' | 'district' | 'subdistrict', ...roles: Role[]): StaffActor {
+  const code = { city: '310000000000', district: '310104000000', subdistrict: '310104002000' }[level];
   return {
     kind: 'staff',
     id: 'a',
@@ -18,10 +24,10 @@ function staffWith(...roles: Role[]): StaffActor {
       id: `g${i}`,
       role,
       unitId: 'unit',
-      unitPath: '310000000000.',
+      unitPath: `${code}.`,
       district: '310104',
       departmentId: role === 'handler' ? 'dept' : null,
-      unit: { id: 'unit', code: '310000000000', name: '市', level: 'city' },
+      unit: { id: 'unit', code, name: level, level },
       department: null,
     })),
   };
@@ -85,5 +91,38 @@ describe('session abilities for cases', () => {
       board: true,
       patrol: false,
     });
+  });
+});
+
+describe('session abilities for the administrator screens', () => {
+  const admin = (actor: StaffActor | null) => {
+    const a = sessionAbilities(actor);
+    return {
+      catalogue: a.manageCatalogue,
+      rules: a.manageDispatchRules,
+      calendar: a.manageCalendar,
+      settings: a.manageSettings,
+    };
+  };
+
+  it('opens categories, calendar and settings to administrators at district level or above only', () => {
+    const all = { catalogue: true, rules: true, calendar: true, settings: true };
+    expect(admin(staffAt('city', 'admin'))).toEqual(all);
+    expect(admin(staffAt('district', 'admin'))).toEqual(all);
+    // A subdistrict's administrator keeps the dispatch rules of their units, not the shared settings.
+    expect(admin(staffAt('subdistrict', 'admin'))).toEqual({
+      catalogue: false,
+      rules: true,
+      calendar: false,
+      settings: false,
+    });
+  });
+
+  it('opens none of them to other roles, even at city level, or to nobody', () => {
+    const none = { catalogue: false, rules: false, calendar: false, settings: false };
+    for (const role of ['dispatcher', 'handler', 'leader', 'supervisor', 'grid_worker', 'committee_staff'] as const) {
+      expect(admin(staffAt('city', role)), role).toEqual(none);
+    }
+    expect(admin(null)).toEqual(none);
   });
 });

@@ -6,7 +6,8 @@ import type { SessionAbilities } from '../../common/api.js';
 import type { Channel } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
 import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
-import { hasRole, isStaff } from '../policies/predicates.js';
+import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
+import { hasRole, isInstallationAdmin, isStaff } from '../policies/predicates.js';
 import type { Actor } from './actor.js';
 
 const staff = (actor: Actor | null) => isStaff(actor) && actor.grants.length > 0;
@@ -38,5 +39,10 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     reportPatrol: reports(actor, 'patrol'),
     reportSurvey: reports(actor, 'survey'),
     reportBoard: reports(actor, 'board'),
+    // The same predicates as the routes: catalogue.policy, calendar and settings routes.
+    manageCatalogue: cataloguePolicy.manage(actor),
+    manageDispatchRules: cataloguePolicy.manageSomeRules(actor),
+    manageCalendar: isInstallationAdmin(actor),
+    manageSettings: isInstallationAdmin(actor),
   };
 }

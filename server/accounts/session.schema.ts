@@ -36,6 +36,10 @@ export const ZSessionView = z.object({
     reportPatrol: z.boolean(),
     reportSurvey: z.boolean(),
     reportBoard: z.boolean(),
+    manageCatalogue: z.boolean(),
+    manageDispatchRules: z.boolean(),
+    manageCalendar: z.boolean(),
+    manageSettings: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

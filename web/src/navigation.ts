@@ -2,13 +2,36 @@
  * The sections of the application, each shown only when the session's abilities allow it.
  * The menu and the home page's quick links both read this list.
  */
-import { Bell, EditPen, House, Location, OfficeBuilding, Search, User } from '@element-plus/icons-vue';
+import {
+  Bell,
+  Calendar,
+  Collection,
+  EditPen,
+  House,
+  Location,
+  OfficeBuilding,
+  Search,
+  Setting,
+  Share,
+  User,
+} from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 import type { Ability } from '@/stores/session';
 
 export interface Section {
   /** Route name and path. */
-  name: 'home' | 'inbox' | 'cases' | 'case-report' | 'territory' | 'departments' | 'accounts';
+  name:
+    | 'home'
+    | 'inbox'
+    | 'cases'
+    | 'case-report'
+    | 'territory'
+    | 'departments'
+    | 'accounts'
+    | 'admin-categories'
+    | 'admin-rules'
+    | 'admin-calendar'
+    | 'admin-settings';
   path: string;
   titleKey:
     | 'nav.home'
@@ -17,7 +40,11 @@ export interface Section {
     | 'nav.accounts'
     | 'cases.nav.inbox'
     | 'cases.nav.list'
-    | 'cases.nav.report';
+    | 'cases.nav.report'
+    | 'admin.nav.categories'
+    | 'admin.nav.rules'
+    | 'admin.nav.calendar'
+    | 'admin.nav.settings';
   /** i18n key of a one-line description (home page). */
   descriptionKey?:
     | 'home.territoryDesc'
@@ -25,7 +52,11 @@ export interface Section {
     | 'home.accountsDesc'
     | 'cases.home.inboxDesc'
     | 'cases.home.listDesc'
-    | 'cases.home.reportDesc';
+    | 'cases.home.reportDesc'
+    | 'admin.home.categoriesDesc'
+    | 'admin.home.rulesDesc'
+    | 'admin.home.calendarDesc'
+    | 'admin.home.settingsDesc';
   icon: Component;
   /** Shown only when this ability is true; always shown when absent. */
   ability?: Ability;
@@ -80,5 +111,37 @@ export const SECTIONS: readonly Section[] = [
     descriptionKey: 'home.accountsDesc',
     icon: User,
     ability: 'readAccounts',
+  },
+  {
+    name: 'admin-categories',
+    path: '/admin/categories',
+    titleKey: 'admin.nav.categories',
+    descriptionKey: 'admin.home.categoriesDesc',
+    icon: Collection,
+    ability: 'manageCatalogue',
+  },
+  {
+    name: 'admin-rules',
+    path: '/admin/dispatch-rules',
+    titleKey: 'admin.nav.rules',
+    descriptionKey: 'admin.home.rulesDesc',
+    icon: Share,
+    ability: 'manageDispatchRules',
+  },
+  {
+    name: 'admin-calendar',
+    path: '/admin/calendar',
+    titleKey: 'admin.nav.calendar',
+    descriptionKey: 'admin.home.calendarDesc',
+    icon: Calendar,
+    ability: 'manageCalendar',
+  },
+  {
+    name: 'admin-settings',
+    path: '/admin/settings',
+    titleKey: 'admin.nav.settings',
+    descriptionKey: 'admin.home.settingsDesc',
+    icon: Setting,
+    ability: 'manageSettings',
   },
 ];

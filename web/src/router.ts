@@ -106,6 +106,30 @@ export const router = createRouter({
           meta: { ability: 'readAccounts', titleKey: 'nav.accounts' },
         },
         {
+          path: 'admin/categories',
+          name: 'admin-categories',
+          component: () => import('@/pages/admin/CategoriesPage.vue'),
+          meta: { ability: 'manageCatalogue', titleKey: 'admin.nav.categories' },
+        },
+        {
+          path: 'admin/dispatch-rules',
+          name: 'admin-rules',
+          component: () => import('@/pages/admin/DispatchRulesPage.vue'),
+          meta: { ability: 'manageDispatchRules', titleKey: 'admin.nav.rules' },
+        },
+        {
+          path: 'admin/calendar',
+          name: 'admin-calendar',
+          component: () => import('@/pages/admin/CalendarPage.vue'),
+          meta: { ability: 'manageCalendar', titleKey: 'admin.nav.calendar' },
+        },
+        {
+          path: 'admin/settings',
+          name: 'admin-settings',
+          component: () => import('@/pages/admin/SettingsPage.vue'),
+          meta: { ability: 'manageSettings', titleKey: 'admin.nav.settings' },
+        },
+        {
           path: ':pathMatch(.*)*',
           name: 'not-found',
           component: () => import('@/pages/NotFoundPage.vue'),

@@ -3,6 +3,8 @@
  * is sent to the server as Accept-Language, and drives Element Plus's own texts.
  */
 import { createI18n } from 'vue-i18n';
+import adminEn from './admin.en';
+import adminZhCN, { type AdminMessages } from './admin.zh-CN';
 import casesEn from './cases.en';
 import casesZhCN, { type CasesMessages } from './cases.zh-CN';
 import en from './en';
@@ -30,15 +32,15 @@ function storedLocale(): Locale {
 }
 
 /** The residents' public pages keep their texts in their own files, under `public.`; the staff's case pages under `cases.`. */
-type AllMessages = Messages & { public: PublicMessages; cases: CasesMessages };
+type AllMessages = Messages & { public: PublicMessages; cases: CasesMessages; admin: AdminMessages };
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
   legacy: false,
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
   messages: {
-    'zh-CN': { ...zhCN, public: publicZhCN, cases: casesZhCN },
-    en: { ...en, public: publicEn, cases: casesEn },
+    'zh-CN': { ...zhCN, public: publicZhCN, cases: casesZhCN, admin: adminZhCN },
+    en: { ...en, public: publicEn, cases: casesEn, admin: adminEn },
   },
 });
 
