@@ -125,7 +125,10 @@ export async function request<T>(method: string, path: string, options: RequestO
     Accept: 'application/json',
     'Accept-Language': currentLocale(),
   };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // A Blob (an uploaded file) goes as it is, with its own type; anything else as JSON.
+  const raw = options.body instanceof Blob;
+  if (options.body !== undefined)
+    headers['Content-Type'] = raw ? (options.body as Blob).type || 'application/octet-stream' : 'application/json';
   if (WRITE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
   let response: Response;
@@ -134,7 +137,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : raw ? (options.body as Blob) : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (cause) {

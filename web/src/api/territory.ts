@@ -28,3 +28,19 @@ export function getUnit(id: string, signal?: AbortSignal): Promise<UnitDetailVie
 export function getUnitFeatures(id: string, level: UnitLevel, signal?: AbortSignal): Promise<UnitFeatureCollection> {
   return api.get(`/api/units/${encodeURIComponent(id)}/geojson`, { query: { level }, signal });
 }
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The type the import route reads a file as, by its name (browsers often give .geojson no type). */
+export function importType(file: File): string | null {
+  const name = file.name.toLowerCase();
+  if (name.endsWith('.xlsx')) return XLSX;
+  if (name.endsWith('.geojson') || name.endsWith('.json')) return 'application/geo+json';
+  return null;
+}
+
+/** Imports units from a GeoJSON or XLSX file, all or nothing; `update` changes units whose code exists. */
+export function importUnits(file: File, update: boolean): Promise<{ created: number; updated: number }> {
+  const type = importType(file) ?? file.type;
+  return api.post('/api/units/import', new Blob([file], { type }), { query: { update: update || undefined } });
+}
