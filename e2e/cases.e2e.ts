@@ -59,6 +59,15 @@ describe('the closed loop for staff in the browser', () => {
       .locator('textarea[name="description"]')
       .fill('菜场门口有流动摊贩占道经营，早高峰行人只能走机动车道');
     await dispatcher.locator('input[name="address"]').fill('梧桐路 218 号菜场门口');
+    // The caller says where: a tap on the grid map puts the pin and fills the coordinates.
+    const canvas = dispatcher.locator('.report canvas.maplibregl-canvas');
+    await canvas.waitFor({ timeout: 20_000 });
+    await dispatcher.waitForTimeout(500);
+    const box = await canvas.boundingBox();
+    await canvas.click({ position: { x: (box?.width ?? 400) / 2, y: (box?.height ?? 200) / 2 } });
+    await expect.poll(() => dispatcher.locator('[data-testid="pin-place"]').textContent()).toContain('位于：');
+    await expect.poll(() => dispatcher.locator('input[name="lng"]').inputValue()).toMatch(/^\d+\.\d{6}$/);
+    const lng = await dispatcher.locator('input[name="lng"]').inputValue();
     await shot(dispatcher, 'cases-report-hotline');
     await dispatcher.locator('.report__submit').click();
     await dispatcher.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
@@ -70,6 +79,7 @@ describe('the closed loop for staff in the browser', () => {
     expect(details).toContain('测*');
     expect(details).not.toContain(CALLER.phone);
     expect(details).toContain('138****1234');
+    expect(details).toContain(lng);
 
     await takeStep(dispatcher, 'register', '待派遣');
     await takeStep(dispatcher, 'dispatch', '待签收', () => choose(dispatcher, 'department', SQUAD));

@@ -17,6 +17,7 @@ import { sessionPlugin } from './accounts/session.plugin.js';
 import { sessionRoutes } from './accounts/session.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
+import { caseBoardRoutes } from './cases/case-board.routes.js';
 import { caseSettingsRoutes } from './cases/case-settings.routes.js';
 import { catalogueRoutes } from './cases/catalogue/catalogue.routes.js';
 import { duplicateRoutes } from './cases/duplicate.routes.js';
@@ -140,6 +141,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(meetingRoutes);
   await app.register(indicatorRoutes);
   await app.register(intakeRoutes);
+  await app.register(caseBoardRoutes);
   await app.register(mapSettingsRoutes);
 
   const webDir = options.webDir;

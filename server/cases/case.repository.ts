@@ -104,6 +104,8 @@ export interface CaseListQuery {
   state?: CaseState[] | undefined;
   overdue?: boolean | undefined;
   departmentId?: string | undefined;
+  number?: string | undefined;
+  q?: string | undefined;
   limit: number;
   before?: string | undefined;
 }
@@ -118,6 +120,21 @@ export async function listCases(db: Db, actor: Actor | null, query: CaseListQuer
   if (query.overdue) select = select.where('cases.overdueAt', 'is not', null);
   if (query.departmentId) select = select.where('cases.departmentId', '=', query.departmentId);
   if (query.before) select = select.where('cases.createdAt', '<', new Date(query.before));
+  if (query.number) select = select.where('cases.number', '=', query.number);
+  if (query.q) {
+    // LIKE's wildcards in what was typed stand for themselves.
+    const escaped = query.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const like = `%${escaped}%`;
+    const start = `${escaped}%`;
+    select = select.where((eb) =>
+      eb.or([
+        eb('cases.title', 'ilike', like),
+        eb('cases.description', 'ilike', like),
+        eb('cases.address', 'ilike', like),
+        eb('cases.number', 'like', start),
+      ]),
+    );
+  }
   const rows = await select.execute();
   return rows.map((row) => ({ ...row, pendingKind: row.pendingRequest?.kind ?? null }));
 }

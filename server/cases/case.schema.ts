@@ -90,6 +90,14 @@ export const ZCaseListQuery = z.strictObject({
     .pipe(z.array(z.enum(CASE_STATES)))
     .optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  /** One case by its readable number. */
+  number: z
+    .string()
+    .trim()
+    .regex(/^\d{6}-\d{8}-\d{5}$/, 'district-yyyymmdd-serial')
+    .optional(),
+  /** Words in the title, description or address, or the start of a number. */
+  q: z.string().trim().min(1).max(50).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.iso.datetime({ offset: true }).optional(),
 });

@@ -9,6 +9,7 @@ import {
   EditPen,
   House,
   Location,
+  MapLocation,
   OfficeBuilding,
   Search,
   Setting,
@@ -23,6 +24,7 @@ export interface Section {
   name:
     | 'home'
     | 'inbox'
+    | 'board'
     | 'cases'
     | 'case-report'
     | 'territory'
@@ -39,6 +41,7 @@ export interface Section {
     | 'nav.departments'
     | 'nav.accounts'
     | 'cases.nav.inbox'
+    | 'cases.nav.board'
     | 'cases.nav.list'
     | 'cases.nav.report'
     | 'admin.nav.categories'
@@ -51,6 +54,7 @@ export interface Section {
     | 'home.departmentsDesc'
     | 'home.accountsDesc'
     | 'cases.home.inboxDesc'
+    | 'cases.home.boardDesc'
     | 'cases.home.listDesc'
     | 'cases.home.reportDesc'
     | 'admin.home.categoriesDesc'
@@ -70,6 +74,14 @@ export const SECTIONS: readonly Section[] = [
     titleKey: 'cases.nav.inbox',
     descriptionKey: 'cases.home.inboxDesc',
     icon: Bell,
+    ability: 'readCases',
+  },
+  {
+    name: 'board',
+    path: '/board',
+    titleKey: 'cases.nav.board',
+    descriptionKey: 'cases.home.boardDesc',
+    icon: MapLocation,
     ability: 'readCases',
   },
   {

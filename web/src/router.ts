@@ -70,6 +70,12 @@ export const router = createRouter({
           meta: { ability: 'readCases', titleKey: 'cases.nav.inbox' },
         },
         {
+          path: 'board',
+          name: 'board',
+          component: () => import('@/pages/cases/BoardPage.vue'),
+          meta: { ability: 'readCases', titleKey: 'cases.nav.board' },
+        },
+        {
           path: 'cases',
           name: 'cases',
           component: () => import('@/pages/cases/CaseListPage.vue'),

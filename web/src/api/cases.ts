@@ -155,6 +155,10 @@ export interface CaseListQuery {
   limit?: number;
   /** ISO time: cases reported before it (the next page starts at the last one shown). */
   before?: string;
+  /** One case by its readable number. */
+  number?: string;
+  /** Words in the title, description or address, or the start of a number. */
+  q?: string;
 }
 
 export interface DuplicateCandidate {
@@ -206,6 +210,8 @@ export const listCases = (query: CaseListQuery, signal?: AbortSignal) =>
       overdue: query.overdue ? 'true' : undefined,
       limit: query.limit,
       before: query.before,
+      number: query.number,
+      q: query.q,
     },
     signal,
   });
@@ -315,17 +321,35 @@ export async function getCategories(signal?: AbortSignal): Promise<CategoryCatal
 /** Case numbers as people read them: district-yyyymmdd-serial. */
 export const CASE_NUMBER = /^(\d{6})-(\d{4})(\d{2})(\d{2})-(\d{5})$/;
 
-/**
- * Finds a case in my scope by its number. There is no lookup by number, but the number carries its
- * day: the case is among those reported up to the end of that day (Beijing time), newest first.
- */
+/** Finds a case in my scope by its number (null when there is none, or it is not mine to see). */
 export async function findCaseByNumber(number: string, signal?: AbortSignal): Promise<CaseView | null> {
-  const match = CASE_NUMBER.exec(number.trim());
-  if (!match) return null;
-  const [, , y, m, d] = match;
-  const endOfDay = new Date(`${y}-${m}-${d}T00:00:00+08:00`);
-  if (Number.isNaN(endOfDay.getTime())) return null;
-  endOfDay.setUTCDate(endOfDay.getUTCDate() + 1);
-  const answer = await listCases({ before: endOfDay.toISOString(), limit: 500 }, signal);
-  return answer.items.find((c) => c.number === number.trim()) ?? null;
+  if (!CASE_NUMBER.test(number.trim())) return null;
+  const answer = await listCases({ number: number.trim(), limit: 1 }, signal);
+  return answer.items[0] ?? null;
 }
+
+export type LightCounts = Record<Light, number>;
+
+export interface BoardView {
+  total: LightCounts;
+  byStage: { stage: 'register' | 'dispatch' | 'handle' | 'verify' | null; lights: LightCounts }[];
+  byDepartment: { departmentId: string | null; name: string | null; lights: LightCounts }[];
+}
+
+export const getBoard = (signal?: AbortSignal) => api.get<BoardView>('/api/cases/board', { signal });
+
+export interface CasePointCollection {
+  type: 'FeatureCollection';
+  truncated: boolean;
+  features: {
+    type: 'Feature';
+    geometry: { type: 'Point'; coordinates: [number, number] };
+    properties: { id: string; number: string; state: CaseState; light: Light; category: string };
+  }[];
+}
+
+export const getCasePoints = (query: { lights?: Light[] }, signal?: AbortSignal) =>
+  api.get<CasePointCollection>('/api/cases/map', {
+    query: { light: query.lights?.length ? query.lights.join(',') : undefined },
+    signal,
+  });

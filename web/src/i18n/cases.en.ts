@@ -4,10 +4,12 @@ import type { CasesMessages } from './cases.zh-CN';
 const casesEn: CasesMessages = {
   nav: {
     inbox: 'My work',
+    board: 'Board of lights',
     list: 'Cases',
     report: 'Report a case',
   },
   home: {
+    boardDesc: 'Open cases in your scope by light, per stage and per department, and on a map.',
     inboxDesc: 'Cases waiting for you to register, dispatch, acknowledge, handle or verify, soonest due first.',
     listDesc: 'Find cases in your scope by state and lateness.',
     reportDesc: 'Enter a hotline call, a patrol finding, a visit or a board post.',
@@ -119,6 +121,25 @@ const casesEn: CasesMessages = {
     allDone: 'Nothing waiting: every case has been dealt with.',
     sectionEmpty: 'No cases here',
     firstOf: 'The {shown} soonest due of {total}',
+  },
+  board: {
+    title: 'Board of lights',
+    intro:
+      'Deadlines of the open cases in your scope: red is overdue, yellow is close to it. Click a number to see the cases.',
+    total: 'Open cases',
+    byStage: 'By stage',
+    byDepartment: 'By department',
+    stage: 'Stage',
+    department: 'Department',
+    noStage: 'No time limit',
+    noDepartment: 'Not dispatched',
+    nothing: 'No open cases in your scope',
+    map: 'Case map',
+    mapLabel: 'Case map: coloured by light, nearby cases clustered',
+    mapHint: 'Click a cluster to zoom in, a case to see its number and state.',
+    clusterLabel: '{n} cases: zoom in',
+    showLights: 'Show',
+    truncated: 'Many cases: the map shows the {n} most urgent',
   },
   list: {
     title: 'Cases',

@@ -6,10 +6,12 @@
 const casesZhCN = {
   nav: {
     inbox: '我的待办',
+    board: '红黄灯看板',
     list: '案件查询',
     report: '上报案件',
   },
   home: {
+    boardDesc: '辖区内在办案件的红黄灯，按环节、按部门统计，并在地图上显示。',
     inboxDesc: '待立案、待派遣、待签收、待处置、待核查的案件，按时限先后排列。',
     listDesc: '按状态、超时情况查询辖区内的案件。',
     reportDesc: '录入热线来电、巡查发现、走访或社区通反映的问题。',
@@ -121,6 +123,24 @@ const casesZhCN = {
     allDone: '暂无待办，所有案件都已处理。',
     sectionEmpty: '此类暂无案件',
     firstOf: '显示时限最紧的 {shown} 件，共 {total} 件',
+  },
+  board: {
+    title: '红黄灯看板',
+    intro: '辖区内在办案件的时限状态：红灯已超时，黄灯即将超时。点击数字查看案件。',
+    total: '在办案件',
+    byStage: '按环节',
+    byDepartment: '按部门',
+    stage: '环节',
+    department: '部门',
+    noStage: '无时限',
+    noDepartment: '未派遣',
+    nothing: '辖区内没有在办案件',
+    map: '案件地图',
+    mapLabel: '案件地图：按红黄灯着色，相近的案件聚合显示',
+    mapHint: '点击聚合点放大，点击案件查看编号与状态。',
+    clusterLabel: '{n} 件案件，放大查看',
+    showLights: '显示',
+    truncated: '案件较多，地图只显示最紧急的 {n} 件',
   },
   list: {
     title: '案件查询',
