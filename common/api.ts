@@ -65,6 +65,12 @@ export interface SessionAbilities {
   manageCalendar: boolean;
   /** The loop's and the indicators' settings (系统设置): installation administrators. */
   manageSettings: boolean;
+  /** Summon departments (约请): committee staff, dispatchers, supervisors, administrators of a committee or subdistrict. */
+  issueSummons: boolean;
+  /** Answer summonses for a department (答复约请): its handlers. */
+  replySummons: boolean;
+  /** The summons page: whoever may issue or answer. */
+  readSummons: boolean;
 }
 
 export interface SessionView {

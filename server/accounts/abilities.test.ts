@@ -126,3 +126,24 @@ describe('session abilities for the administrator screens', () => {
     expect(admin(null)).toEqual(none);
   });
 });
+
+describe('session abilities for summonses', () => {
+  const summons = (actor: StaffActor | null) => {
+    const a = sessionAbilities(actor);
+    return { issue: a.issueSummons, reply: a.replySummons };
+  };
+
+  it('lets a subdistrict’s dispatchers, supervisors, committee staff and admins summon, and handlers answer', () => {
+    for (const role of ['dispatcher', 'supervisor', 'committee_staff', 'admin'] as const) {
+      expect(summons(staffAt('subdistrict', role)), role).toEqual({ issue: true, reply: false });
+    }
+    expect(summons(staffAt('subdistrict', 'handler'))).toEqual({ issue: false, reply: true });
+  });
+
+  it('does not let a district or city grant summon (only a committee or subdistrict does), nor grid workers', () => {
+    expect(summons(staffAt('district', 'dispatcher'))).toEqual({ issue: false, reply: false });
+    expect(summons(staffAt('city', 'admin'))).toEqual({ issue: false, reply: false });
+    expect(summons(staffAt('subdistrict', 'grid_worker'))).toEqual({ issue: false, reply: false });
+    expect(summons(null)).toEqual({ issue: false, reply: false });
+  });
+});

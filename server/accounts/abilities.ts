@@ -5,9 +5,11 @@
 import type { SessionAbilities } from '../../common/api.js';
 import type { Channel } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
+import { SUMMONING_LEVELS } from '../../common/summons.js';
 import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
 import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
 import { hasRole, isInstallationAdmin, isStaff } from '../policies/predicates.js';
+import { handlerDepartments, ISSUING_ROLES } from '../summons/summons.policy.js';
 import type { Actor } from './actor.js';
 
 const staff = (actor: Actor | null) => isStaff(actor) && actor.grants.length > 0;
@@ -23,6 +25,13 @@ const RELATION_ROLES: Partial<Record<ActorRelation, Role>> = {
 /** May report through the channel: a role the table lets report through it (CHANNEL_REPORTERS). */
 const reports = (actor: Actor | null, channel: Channel) =>
   hasRole<unknown>(...CHANNEL_REPORTERS[channel].flatMap((r) => RELATION_ROLES[r] ?? []))(actor, null);
+
+/** The roles and levels the summons policy lets speak for a committee or subdistrict. */
+const issuesSummons = (actor: Actor | null) =>
+  isStaff(actor) &&
+  actor.grants.some(
+    (g) => ISSUING_ROLES.includes(g.role) && (SUMMONING_LEVELS as readonly string[]).includes(g.unit.level),
+  );
 
 export function sessionAbilities(actor: Actor | null): SessionAbilities {
   return {
@@ -44,5 +53,8 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     manageDispatchRules: cataloguePolicy.manageSomeRules(actor),
     manageCalendar: isInstallationAdmin(actor),
     manageSettings: isInstallationAdmin(actor),
+    issueSummons: issuesSummons(actor),
+    replySummons: handlerDepartments(actor).length > 0,
+    readSummons: issuesSummons(actor) || handlerDepartments(actor).length > 0,
   };
 }

@@ -40,6 +40,9 @@ export const ZSessionView = z.object({
     manageDispatchRules: z.boolean(),
     manageCalendar: z.boolean(),
     manageSettings: z.boolean(),
+    issueSummons: z.boolean(),
+    replySummons: z.boolean(),
+    readSummons: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

@@ -10,6 +10,7 @@ import {
   House,
   Location,
   MapLocation,
+  Message,
   OfficeBuilding,
   Search,
   Setting,
@@ -25,6 +26,7 @@ export interface Section {
     | 'home'
     | 'inbox'
     | 'board'
+    | 'summons'
     | 'cases'
     | 'case-report'
     | 'territory'
@@ -42,6 +44,7 @@ export interface Section {
     | 'nav.accounts'
     | 'cases.nav.inbox'
     | 'cases.nav.board'
+    | 'cases.nav.summons'
     | 'cases.nav.list'
     | 'cases.nav.report'
     | 'admin.nav.categories'
@@ -55,6 +58,7 @@ export interface Section {
     | 'home.accountsDesc'
     | 'cases.home.inboxDesc'
     | 'cases.home.boardDesc'
+    | 'cases.home.summonsDesc'
     | 'cases.home.listDesc'
     | 'cases.home.reportDesc'
     | 'admin.home.categoriesDesc'
@@ -83,6 +87,14 @@ export const SECTIONS: readonly Section[] = [
     descriptionKey: 'cases.home.boardDesc',
     icon: MapLocation,
     ability: 'readCases',
+  },
+  {
+    name: 'summons',
+    path: '/summons',
+    titleKey: 'cases.nav.summons',
+    descriptionKey: 'cases.home.summonsDesc',
+    icon: Message,
+    ability: 'readSummons',
   },
   {
     name: 'cases',

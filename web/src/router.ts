@@ -76,6 +76,12 @@ export const router = createRouter({
           meta: { ability: 'readCases', titleKey: 'cases.nav.board' },
         },
         {
+          path: 'summons',
+          name: 'summons',
+          component: () => import('@/pages/summons/SummonsPage.vue'),
+          meta: { ability: 'readSummons', titleKey: 'cases.nav.summons' },
+        },
+        {
           path: 'cases',
           name: 'cases',
           component: () => import('@/pages/cases/CaseListPage.vue'),

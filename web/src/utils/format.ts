@@ -46,3 +46,6 @@ export function isFuture(value: string | null | undefined): boolean {
   const date = parse(value);
   return date !== null && date.getTime() > Date.now();
 }
+
+/** A date picker's `YYYY-MM-DD HH:mm:ss` read as Beijing wall-clock time, as an ISO instant with its offset. */
+export const fromShanghaiWallTime = (value: string): string => `${value.trim().replace(' ', 'T')}+08:00`;
