@@ -115,6 +115,8 @@ describe('the whole loop, person by person, in the browser', () => {
     await signInAs(dispatcher, base, 'dispatcher');
     await openCase(dispatcher, reported.id, '待立案');
     await expect.poll(() => dispatcher.locator('.case-timeline img').count()).toBeGreaterThan(0);
+    // Its place on the map over the grids.
+    await expect.poll(() => dispatcher.locator('.case-map__case').count(), { timeout: 20_000 }).toBe(1);
     const followers = (await dispatcher.locator('[data-test="case-followers"]').textContent()) ?? '';
     expect(followers).toContain('主动关注');
     expect(followers).not.toContain(FOLLOWER.phone);

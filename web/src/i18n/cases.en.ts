@@ -211,6 +211,7 @@ const casesEn: CasesMessages = {
     reporterPhone: 'Phone',
     trackingCode: 'Tracking code',
     trackingHint: 'Tell the caller: residents follow the case with it',
+    mapTitle: 'Location',
     followers: 'Followers',
     alarms: 'Device alarms',
     alarmsText: '{count} from {devices} device(s), latest {at}',

@@ -212,6 +212,7 @@ const casesZhCN = {
     reporterPhone: '联系电话',
     trackingCode: '查询码',
     trackingHint: '可告知来电人，用于在居民端查询进度',
+    mapTitle: '位置',
     followers: '关注人',
     alarms: '设备告警',
     alarmsText: '{count} 次，来自 {devices} 台设备，最近 {at}',
