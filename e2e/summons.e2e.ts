@@ -88,6 +88,44 @@ describe('summonses in the browser', () => {
     await issued.locator('[data-test="summons-close"]').click();
     await expect.poll(() => issued.textContent(), { timeout: 15_000 }).toContain('已办结');
     await shot(dispatcher, 'summons-dispatcher');
+
+    // A joint meeting about the case: the squad attends; a decision is owned by the squad, which marks it done.
+    await dispatcher.getByRole('tab', { name: '联席会议' }).click();
+    await dispatcher.locator('[data-test="meeting-create"]').click();
+    const form = dispatcher.locator('.meeting-dialog');
+    await form.locator('input[name="meetingSubject"]').fill(`${subject} 联席会`);
+    const held = form.locator('.el-date-editor input');
+    await held.click();
+    await held.fill('2026-12-02 14:00:00');
+    await held.press('Enter');
+    await form.locator('input[name="meetingPlace"]').fill('梧桐街道会议室');
+    await choose(dispatcher, 'meetingDepartments', SQUAD);
+    await dispatcher.keyboard.press('Escape');
+    await form.locator('input[name="caseNumbers"]').fill(target.number);
+    await form.locator('[data-test="meeting-save"]').click();
+    const meeting = dispatcher.locator('.meeting-card');
+    await meeting.waitFor({ timeout: 15_000 });
+    await expect.poll(() => meeting.textContent()).toContain(target.number);
+    await meeting.locator('input[name="decisionText"]').fill('城管中队负责清运堆物并恢复通行');
+    await choose(dispatcher, 'decisionOwner', SQUAD);
+    const due = meeting.locator('.el-date-editor input');
+    await due.click();
+    await due.fill('2026-12-05');
+    await due.press('Enter');
+    await meeting.locator('[data-test="decision-add"]').click();
+    await expect.poll(() => meeting.textContent(), { timeout: 15_000 }).toContain('城管中队负责清运堆物');
+    await shot(dispatcher, 'meeting-dispatcher');
+
+    await handler.goto(`${base}/summons`);
+    await handler.getByRole('tab', { name: '联席会议' }).click();
+    await handler
+      .locator('.el-collapse-item', { hasText: `${subject} 联席会` })
+      .locator('.el-collapse-item__header')
+      .click();
+    const decision = handler.locator('.meeting-card li', { hasText: '城管中队负责清运堆物' });
+    await decision.locator('[data-test="decision-done"]').click();
+    await expect.poll(() => decision.textContent(), { timeout: 15_000 }).toContain('已完成');
+    await expectNoSidewaysOverflow(handler);
     await desk.close();
     await phone.close();
   });

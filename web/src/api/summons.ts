@@ -64,3 +64,69 @@ export const replySummons = (
 
 export const endSummons = (id: string, verb: 'close' | 'cancel', body: { version: number; text: string }) =>
   api.post<SummonsView>(`/api/summons/${encodeURIComponent(id)}/${verb}`, body);
+
+/** Joint meetings (联席会议): attendees, cases discussed, decisions with owners and due dates. */
+export interface MeetingDecision {
+  id: string;
+  text: string;
+  owner: { department: { id: string; name: string } | null; account: { id: string; name: string | null } | null };
+  dueOn: string;
+  doneAt: string | null;
+  overdue: boolean;
+  abilities: { markDone: boolean };
+}
+
+export interface MeetingView {
+  id: string;
+  unit: { id: string; name: string };
+  convenedBy: { id: string; name: string | null };
+  heldAt: string;
+  place: string;
+  subject: string;
+  minutes: string;
+  attendees: {
+    kind: 'account' | 'department' | 'person';
+    account: { id: string; name: string | null } | null;
+    department: { id: string; name: string } | null;
+    name: string | null;
+  }[];
+  cases: { id: string; number: string }[];
+  decisions: MeetingDecision[];
+  version: number;
+  abilities: { update: boolean; linkCase: boolean; addDecision: boolean };
+}
+
+export interface CreateMeeting {
+  unitId: string;
+  heldAt: string;
+  place: string;
+  subject: string;
+  minutes?: string;
+  attendees: { kind: 'department'; departmentId: string }[];
+  caseIds?: string[];
+}
+
+export interface MeetingSummary {
+  id: string;
+  unit: { id: string; name: string };
+  heldAt: string;
+  place: string;
+  subject: string;
+  decisionCounts: { total: number; open: number; overdue: number };
+}
+
+export const listMeetings = (signal?: AbortSignal) =>
+  api.get<ListResponse<MeetingSummary>>('/api/joint-meetings', { query: { limit: 50 }, signal });
+
+export const getMeeting = (id: string, signal?: AbortSignal) =>
+  api.get<MeetingView>(`/api/joint-meetings/${encodeURIComponent(id)}`, { signal });
+
+export const createMeeting = (body: CreateMeeting) => api.post<MeetingView>('/api/joint-meetings', body);
+
+export const addDecision = (id: string, body: { text: string; owner: { departmentId: string }; dueOn: string }) =>
+  api.post<MeetingView>(`/api/joint-meetings/${encodeURIComponent(id)}/decisions`, body);
+
+export const markDecisionDone = (id: string, decisionId: string) =>
+  api.post<MeetingView>(
+    `/api/joint-meetings/${encodeURIComponent(id)}/decisions/${encodeURIComponent(decisionId)}/done`,
+  );
