@@ -118,6 +118,15 @@ describe('summonses in the browser', () => {
     await due.press('Enter');
     await meeting.locator('[data-test="decision-add"]').click();
     await expect.poll(() => meeting.textContent(), { timeout: 15_000 }).toContain('城管中队负责清运堆物');
+    // The meeting's row counts it.
+    await expect
+      .poll(() =>
+        dispatcher
+          .locator('.el-collapse-item', { hasText: `${subject} 联席会` })
+          .locator('.meetings__title')
+          .textContent(),
+      )
+      .toContain('议定事项 1 项，未完成 1 项');
     await shot(dispatcher, 'meeting-dispatcher');
 
     await handler.goto(`${base}/summons`);
