@@ -137,6 +137,11 @@ export const ERRORS = {
     zh: '此操作缺少必需的内容（原因、照片或选择）',
     en: 'This action needs more (a reason, photos or a choice)',
   },
+  CASE_FIELD_NOT_ALLOWED: {
+    status: 400,
+    zh: '此操作不接受所填的内容（例如只有立案时可以改类）',
+    en: 'This action does not take a field that was sent (the category, say, is corrected only at registration)',
+  },
   CASE_PRECONDITION_FAILED: {
     status: 409,
     zh: '不满足此操作的前提条件',

@@ -98,6 +98,8 @@ export interface TransitionRequirements {
   amount?: true;
   /** The actor must not be the case's handler (核查 by someone else). */
   notTheHandler?: true;
+  /** The category may be corrected on the way (改类): optional, a reportable minor category. */
+  recategorize?: true;
   /** The case's category must allow this (自行立案 / 自行处置). */
   categoryAllows?: 'selfRegister' | 'selfHandle';
   /** A pending request of this kind must exist (approve/deny). */
@@ -156,7 +158,7 @@ export const WORKFLOW: readonly Transition[] = [
     from: ['reported'],
     to: 'registered',
     actors: ['dispatcher'],
-    requires: {},
+    requires: { recategorize: true },
     clock: { stop: true, start: 'dispatch' },
     counts: ['registered'],
     public: true,

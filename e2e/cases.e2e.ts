@@ -54,10 +54,18 @@ describe('the closed loop for staff in the browser', () => {
     await dispatcher.goto(`${base}/cases/new`);
     await dispatcher.locator('input[name="callerName"]').fill(CALLER.name);
     await dispatcher.locator('input[name="callerPhone"]').fill(CALLER.phone);
-    await choose(dispatcher, 'category', null);
     await dispatcher
       .locator('textarea[name="description"]')
       .fill('菜场门口有流动摊贩占道经营，早高峰行人只能走机动车道');
+    // The description suggests its category (learnt from the demo year); one tap takes it.
+    const suggestion = dispatcher.locator('[data-suggestions] button').first();
+    await suggestion.waitFor({ timeout: 15_000 });
+    // Street trading: either of the two categories that name it is a right answer.
+    const suggested = (await suggestion.textContent()) ?? '';
+    const [taken, other] = suggested.includes('占道经营') ? ['占道经营', '无照游商'] : ['无照游商', '占道经营'];
+    expect(suggested).toContain(taken);
+    await suggestion.click();
+    await expect.poll(() => suggestion.getAttribute('aria-pressed')).toBe('true');
     await dispatcher.locator('input[name="address"]').fill('梧桐路 218 号菜场门口');
     // The caller says where: a tap on the grid map puts the pin and fills the coordinates.
     const canvas = dispatcher.locator('.report canvas.maplibregl-canvas');
@@ -81,7 +89,13 @@ describe('the closed loop for staff in the browser', () => {
     expect(details).toContain('138****1234');
     expect(details).toContain(lng);
 
-    await takeStep(dispatcher, 'register', '待派遣');
+    // At registration the dispatcher corrects the category (改类); the timeline says so.
+    await takeStep(dispatcher, 'register', '待派遣', async () => {
+      await expect.poll(() => dispatcher.locator('.step-dialog [data-suggestions]').textContent()).toContain(taken);
+      await choose(dispatcher, 'category', other);
+      await dispatcher.locator('.step-dialog [data-recategorized]').waitFor();
+    });
+    await expect.poll(() => dispatcher.locator('.case-timeline').textContent()).toContain(`改类：${taken} → ${other}`);
     await takeStep(dispatcher, 'dispatch', '待签收', () => choose(dispatcher, 'department', SQUAD));
     await expect.poll(() => dispatcher.locator('[data-test="case-department"]').textContent()).toContain(SQUAD);
     const timeline = (await dispatcher.locator('.case-timeline').textContent()) ?? '';

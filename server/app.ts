@@ -20,6 +20,7 @@ import { caseRoutes } from './cases/case.routes.js';
 import { caseBoardRoutes } from './cases/case-board.routes.js';
 import { caseSettingsRoutes } from './cases/case-settings.routes.js';
 import { catalogueRoutes } from './cases/catalogue/catalogue.routes.js';
+import { categorySuggestRoutes } from './cases/category-suggest.routes.js';
 import { duplicateRoutes } from './cases/duplicate.routes.js';
 import { inboxRoutes } from './cases/inbox.routes.js';
 import { publicCaseRoutes } from './cases/public-case.routes.js';
@@ -129,6 +130,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(caseRoutes);
   await app.register(publicCaseRoutes);
   await app.register(duplicateRoutes);
+  await app.register(categorySuggestRoutes);
   await app.register(publicCatalogueRoutes);
   await app.register(catalogueRoutes);
   await app.register(inboxRoutes);

@@ -25,6 +25,7 @@ import {
   ZStaffReportRequest,
   ZTransitionRequest,
 } from './case.schema.js';
+import { presentSuggestion, suggestCategories } from './category-suggest.js';
 import { type CaseContext, reportCase } from './commands/report-case.js';
 import { transitionCase } from './commands/transition-case.js';
 import { suggestDepartment } from './dispatch-rules.js';
@@ -43,11 +44,15 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
     ip: request.ip,
   });
 
-  /** A case with its timeline and, for a case waiting to be dispatched, the rules' suggestion. */
+  /**
+   * A case with its timeline and the suggestions for its next step: the categories its words suggest
+   * while it waits to be registered, the rules' department while it waits to be dispatched.
+   */
   async function detail(actor: StaffActor, c: CaseRow) {
-    const [events, suggested, calendar, photos, followers, alarms] = await Promise.all([
+    const [events, suggested, categories, calendar, photos, followers, alarms] = await Promise.all([
       listEvents(app.db, c.district, c.id),
       c.state === 'registered' ? suggestDepartment(app.db, c.categoryId, c.unitPath) : null,
+      c.state === 'reported' ? suggestCategories(app.db, c.district, `${c.title}\n${c.description}`) : [],
       loadCalendar(app.db),
       listCasePhotos(app.db, c.district, c.id),
       listFollowers(app.db, c.district, c.id),
@@ -58,6 +63,7 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       ...presentCase(actor, c, new Date(), calendar),
       events: events.map((e) => presentEvent(e, bySeq.get(e.seq))),
       suggestedDepartmentId: suggested,
+      suggestedCategories: categories.map(presentSuggestion),
       followers: followers.map((f) => ({
         via: f.via,
         mergedCaseNumber: f.mergedCaseNumber,

@@ -72,6 +72,11 @@ export const ZTransitionRequest = z.strictObject({
   satisfaction: z.enum(SATISFACTIONS).optional(),
   solved: z.boolean().optional(),
   amount: z.strictObject({ amount: z.number().positive().max(365), unit: z.enum(LIMIT_UNITS) }).optional(),
+  /** A corrected category (改类) at registration. */
+  categoryCode: z
+    .string()
+    .regex(/^\d{4}$/, 'a 4-digit category code')
+    .optional(),
   photos: z
     .array(
       z.strictObject({
@@ -167,10 +172,20 @@ export const ZCaseEventView = z.object({
   photos: z.array(ZCasePhotoView),
 });
 
+/** A category the words of a report suggest (类别建议). */
+export const ZCategorySuggestion = z.object({
+  code: z.string(),
+  name: z.object({ zh: z.string(), en: z.string() }),
+  /** 0–1: how sure the model is. */
+  confidence: z.number(),
+});
+
 export const ZCaseDetail = ZCaseView.extend({
   events: z.array(ZCaseEventView),
   /** The department the dispatch rules suggest (category × most specific unit), for the dispatcher. */
   suggestedDepartmentId: z.string().nullable(),
+  /** While it waits to be registered: the categories its words suggest (改类), most likely first. */
+  suggestedCategories: z.array(ZCategorySuggestion),
   /**
    * Its other reporters: people who follow it (关注) — residents who chose it instead of reporting
    * again, reporters of duplicates merged into it. Contacts masked like the reporter's.

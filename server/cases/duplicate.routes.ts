@@ -12,6 +12,7 @@ import { denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses } from '../http/schemas.js';
 import { canReadCase } from './case.policy.js';
 import { findCase } from './case.repository.js';
+import { selectReportable } from './catalogue/catalogue.repository.js';
 import { followCase } from './commands/follow-case.js';
 import { findDuplicates } from './duplicates.js';
 import { countFollowers } from './followers.js';
@@ -140,13 +141,11 @@ export async function duplicateRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { categoryCode, lng, lat, text } = request.body;
-      const category = await app.db
-        .selectFrom('category')
+      const category = await selectReportable(app.db)
         .select(['id', 'code'])
         .where('code', '=', categoryCode)
-        .where('disabled', '=', false)
         .executeTakeFirst();
-      if (!category || category.code.endsWith('00')) {
+      if (!category) {
         throw new AppError('CATEGORY_UNKNOWN', {
           fields: [{ path: 'body.categoryCode', reason: 'unknown, disabled or a major category' }],
         });

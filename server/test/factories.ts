@@ -217,7 +217,7 @@ let categorySerial = 0;
 /** A case category (and its major), with optional self-register / self-handle permissions. */
 export async function makeCategory(
   db: Db,
-  options: { selfRegister?: boolean; selfHandle?: boolean } = {},
+  options: { selfRegister?: boolean; selfHandle?: boolean; nameZh?: string; nameEn?: string; keywords?: string[] } = {},
 ): Promise<{ id: string; code: string }> {
   categorySerial += 1;
   const major = String(40 + (categorySerial % 50)).padStart(2, '0');
@@ -245,8 +245,9 @@ export async function makeCategory(
       code,
       majorCode: major,
       kind: 'event',
-      nameZh: '暴露垃圾',
-      nameEn: 'Exposed rubbish',
+      nameZh: options.nameZh ?? '暴露垃圾',
+      nameEn: options.nameEn ?? 'Exposed rubbish',
+      keywords: options.keywords ?? [],
       departmentKind: 'greening_sanitation',
       selfRegister: options.selfRegister ?? false,
       selfHandle: options.selfHandle ?? false,

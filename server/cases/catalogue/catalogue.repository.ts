@@ -37,6 +37,28 @@ export function findCategoryByCode(db: Db | Trx, code: string, forUpdate = false
   return (forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
+/**
+ * Categories open to reports: enabled minors whose major is enabled too (the public picker hides a
+ * disabled major whole, so its minors are closed to every channel).
+ */
+export function selectReportable(db: Db | Trx) {
+  return db
+    .selectFrom('category')
+    .where('disabled', '=', false)
+    .where('code', 'not like', '%00')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('category as major')
+            .select('major.id')
+            .whereRef('major.majorCode', '=', 'category.majorCode')
+            .where('major.code', 'like', '%00')
+            .where('major.disabled', '=', true),
+        ),
+      ),
+    );
+}
+
 export interface LimitRow {
   categoryId: string | null;
   urgency: 'normal' | 'urgent' | 'emergency';

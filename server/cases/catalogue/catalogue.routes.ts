@@ -13,6 +13,7 @@ import { errorResponses, listOf } from '../../http/schemas.js';
 import { scopePaths } from '../../policies/predicates.js';
 import { escapeLike } from '../../policies/scope.js';
 import { findUnitById } from '../../territory/unit.repository.js';
+import { forgetCategoryModels } from '../category-suggest.js';
 import { cataloguePolicy, dispatchRulePolicy } from './catalogue.policy.js';
 import { presentCategory, presentCategoryDetail, presentLimits, presentRule } from './catalogue.presenter.js';
 import {
@@ -255,6 +256,7 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const actor = await requireManager(request, request.body.code);
       await app.db.transaction().execute((trx) => createCategory(trx, auditContext(request), request.body));
+      forgetCategoryModels();
       return reply.status(201).send(await detail(actor, request.body.code));
     },
   );
@@ -278,6 +280,8 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
         if (!category) throw new AppError('NOT_FOUND');
         await updateCategory(trx, auditContext(request), category, request.body);
       });
+      // New names or keywords: the suggestion learns them at once.
+      forgetCategoryModels();
       return detail(actor, request.params.code);
     },
   );
@@ -308,6 +312,7 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
           if (!category) throw new AppError('NOT_FOUND');
           await setCategoryDisabled(trx, auditContext(request), category, disabled);
         });
+        forgetCategoryModels();
         return detail(actor, request.params.code);
       },
     );

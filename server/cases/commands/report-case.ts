@@ -14,6 +14,7 @@ import { notifyCase } from '../../notifications/case-notices.js';
 import type { GridLocator } from '../../territory/placement.js';
 import { auditActorOf, type CaseActor, caseActorSnapshot, relationsTo } from '../case.policy.js';
 import { applyClock, limitFor } from '../case-clock.js';
+import { selectReportable } from '../catalogue/catalogue.repository.js';
 
 export type Reporter =
   | { kind: 'resident'; residentId: string; name?: string | undefined; phone?: string | undefined }
@@ -127,25 +128,11 @@ export async function reportCase(
 ): Promise<{ id: string; number: string; trackingCode: string; created: boolean }> {
   if ((props.lng === undefined || props.lat === undefined) && !props.address?.trim())
     throw new AppError('LOCATION_REQUIRED');
-  const category = await ctx.db
-    .selectFrom('category')
+  const category = await selectReportable(ctx.db)
     .select(['id', 'code', 'majorCode'])
     .where('code', '=', props.categoryCode)
-    .where('disabled', '=', false)
-    // A minor under a disabled major is closed to reports too (the public picker hides the whole major).
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('category as major')
-            .select('major.id')
-            .whereRef('major.majorCode', '=', 'category.majorCode')
-            .where('major.code', 'like', '%00')
-            .where('major.disabled', '=', true),
-        ),
-      ),
-    )
     .executeTakeFirst();
-  if (!category || category.code.endsWith('00')) {
+  if (!category) {
     throw new AppError('CATEGORY_UNKNOWN', {
       fields: [{ path: 'body.categoryCode', reason: 'unknown, disabled or a major category' }],
     });

@@ -15,6 +15,7 @@ import { notifyCase } from '../../notifications/case-notices.js';
 import { auditActorOf, caseActorSnapshot, relationFor, unmetPrecondition } from '../case.policy.js';
 import { type CaseRow, findCase } from '../case.repository.js';
 import { applyClock, limitFor } from '../case-clock.js';
+import { selectReportable } from '../catalogue/catalogue.repository.js';
 import { followOnMerge } from './follow-case.js';
 import type { CaseContext } from './report-case.js';
 
@@ -37,6 +38,8 @@ export interface TransitionProps {
   solved?: boolean | undefined;
   amount?: { amount: number; unit: LimitUnit } | undefined;
   photos?: PhotoRef[] | undefined;
+  /** A corrected category (改类), where the step allows one. */
+  categoryCode?: string | undefined;
 }
 
 const missing = (field: string, reason: string) =>
@@ -78,7 +81,14 @@ export async function transitionCase(
       if (unmet === 'notTheHandler') throw new AppError('VERIFIER_IS_HANDLER');
       if (unmet) throw new AppError('CASE_PRECONDITION_FAILED', { details: { precondition: unmet } });
       const actorId = ctx.actor?.kind === 'staff' ? ctx.actor.id : null;
-      const changes = await checkRequirements(trx, c, props, actorId, ctx.now ?? new Date(), uploader);
+      const { changes, recategorized } = await checkRequirements(
+        trx,
+        c,
+        props,
+        actorId,
+        ctx.now ?? new Date(),
+        uploader,
+      );
       // The handler is whoever acknowledged or reported the handling; verification must be someone else.
       if (props.action === 'acknowledge' || props.action === 'submit_handling') changes.handlerAccountId = actorId;
 
@@ -87,7 +97,8 @@ export async function transitionCase(
       const { clock, stopped } = await applyClock(t.clock, c, {
         calendar,
         now,
-        limit: (stage) => limitFor(trx, c.categoryId, c.urgency, stage),
+        // A corrected category's time limits apply from this step on.
+        limit: (stage) => limitFor(trx, changes.categoryId ?? c.categoryId, c.urgency, stage),
         extension: extension ? { amount: extension.amount, unit: extension.unit as LimitUnit } : undefined,
       });
       const counters = { ...c.counters };
@@ -165,7 +176,7 @@ export async function transitionCase(
           actor: JSON.stringify(caseActorSnapshot(ctx.actor)),
           actorRelation: relation,
           reason: props.reason?.trim() || null,
-          data: JSON.stringify(eventData(props, stop)),
+          data: JSON.stringify(eventData(props, stop, recategorized)),
           public: t.public,
           createdAt: now,
         })
@@ -209,6 +220,7 @@ export async function transitionCase(
 function eventData(
   props: TransitionProps,
   stopped: { stage: string; onTime: boolean; workingMinutes?: number } | undefined,
+  recategorized: { from: string; to: string } | undefined,
 ): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const key of [
@@ -224,6 +236,7 @@ function eventData(
     if (props[key] !== undefined) data[key] = props[key];
   }
   if (stopped) data.stopped = stopped;
+  if (recategorized) data.category = recategorized;
   return data;
 }
 
@@ -239,6 +252,7 @@ type CaseChanges = Partial<{
   callbackSolved: boolean | null;
   pendingRequest: string | null;
   level: string;
+  categoryId: string;
 }>;
 
 /** Checks what the table row requires of the request and turns it into column changes. */
@@ -249,10 +263,29 @@ async function checkRequirements(
   actorId: string | null,
   now: Date,
   uploader?: Uploader,
-): Promise<CaseChanges> {
+): Promise<{ changes: CaseChanges; recategorized?: { from: string; to: string } }> {
   const t = transitionOf(props.action);
   const r = t.requires;
   const changes: CaseChanges = {};
+  let recategorized: { from: string; to: string } | undefined;
+  if (props.categoryCode !== undefined) {
+    if (!r.recategorize)
+      throw new AppError('CASE_FIELD_NOT_ALLOWED', {
+        fields: [{ path: 'body.categoryCode', reason: 'not on this step' }],
+      });
+    const category = await selectReportable(trx)
+      .select(['id', 'code'])
+      .where('code', '=', props.categoryCode)
+      .executeTakeFirst();
+    if (!category)
+      throw new AppError('CATEGORY_UNKNOWN', {
+        fields: [{ path: 'body.categoryCode', reason: 'unknown, disabled or a major category' }],
+      });
+    if (category.id !== c.categoryId) {
+      changes.categoryId = category.id;
+      recategorized = { from: c.categoryCode, to: category.code };
+    }
+  }
   const reason = props.reason?.trim() ?? '';
   if (r.reason && reason.length < r.reason.minLength)
     throw missing('reason', `at least ${r.reason.minLength} characters`);
@@ -345,5 +378,5 @@ async function checkRequirements(
       changes.level = c.level === 'community' ? 'subdistrict' : c.level === 'subdistrict' ? 'district' : 'city';
       break;
   }
-  return changes;
+  return { changes, recategorized };
 }

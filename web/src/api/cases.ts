@@ -81,6 +81,8 @@ export interface CaseEventView {
 export interface CaseDetail extends CaseView {
   events: CaseEventView[];
   suggestedDepartmentId: string | null;
+  /** While it waits to be registered: the categories its words suggest, most likely first. */
+  suggestedCategories: CategorySuggestion[];
   /** Machine alarms that opened or joined it (物联感知), or null. */
   alarms: { count: number; devices: number; lastAt: string } | null;
   /** Its other reporters: residents who follow it, reporters of duplicates merged into it (masked). */
@@ -147,6 +149,8 @@ export interface TransitionRequest {
   solved?: boolean;
   amount?: { amount: number; unit: LimitUnit };
   photos?: StepPhoto[];
+  /** A corrected category at registration (改类). */
+  categoryCode?: string;
 }
 
 export interface CaseListQuery {
@@ -353,3 +357,27 @@ export const getCasePoints = (query: { lights?: Light[] }, signal?: AbortSignal)
     query: { light: query.lights?.length ? query.lights.join(',') : undefined },
     signal,
   });
+
+/** A category the words of a report suggest (类别建议); confidence 0–1. */
+export interface CategorySuggestion {
+  code: string;
+  name: { zh: string; en: string };
+  confidence: number;
+}
+
+/** Likely categories of a description: the staff route, or the public one for the residents' form. */
+export const suggestCategories = (text: string, options: { public?: boolean; signal?: AbortSignal } = {}) =>
+  api.get<{ items: CategorySuggestion[] }>(
+    options.public ? '/api/public/category-suggestions' : '/api/cases/category-suggestions',
+    { query: { text: text.slice(0, 600) }, signal: options.signal, allowSignedOut: options.public },
+  );
+
+/** For the queue of cases waiting to be registered: suggested categories and likely duplicates. */
+export interface IntakeHint {
+  id: string;
+  categories: CategorySuggestion[];
+  duplicates: { id: string; number: string; score: number }[];
+}
+
+export const getIntakeHints = (ids: string[], signal?: AbortSignal) =>
+  api.get<{ items: IntakeHint[] }>('/api/cases/intake-hints', { query: { ids: ids.join(',') }, signal });

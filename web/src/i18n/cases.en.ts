@@ -107,6 +107,12 @@ const casesEn: CasesMessages = {
     department: 'Department',
     channel: 'Channel',
   },
+  category: {
+    label: 'Category',
+    suggested: 'Suggested by the description:',
+    confidence: 'Likelihood {p}',
+    changing: 'Registering moves it from “{from}” to the category chosen',
+  },
   inbox: {
     title: 'My work',
     intro: 'Cases waiting for you, soonest due first. New cases and changes appear by themselves.',
@@ -123,6 +129,12 @@ const casesEn: CasesMessages = {
     allDone: 'Nothing waiting: every case has been dealt with.',
     sectionEmpty: 'No cases here',
     firstOf: 'The {shown} soonest due of {total}',
+    hints: {
+      column: 'Intake hints',
+      duplicates: '{n} likely duplicate(s)',
+      suggest: 'Suggested category: {name}',
+      none: '—',
+    },
   },
   summons: {
     title: 'Summonses',
@@ -290,6 +302,7 @@ const casesEn: CasesMessages = {
     onTime: 'done on time',
     late: 'done late',
     photos: '{n} photos',
+    recategorized: 'Category corrected: {from} → {to}',
   },
   step: {
     title: '{action} · {number}',

@@ -109,6 +109,12 @@ const casesZhCN = {
     department: '处置部门',
     channel: '来源',
   },
+  category: {
+    label: '案件类别',
+    suggested: '按描述建议：',
+    confidence: '可能性 {p}',
+    changing: '立案时将由「{from}」改为所选类别',
+  },
   inbox: {
     title: '我的待办',
     intro: '需要您处理的案件，时限最紧的在前。新的案件和状态变化会自动刷新。',
@@ -125,6 +131,12 @@ const casesZhCN = {
     allDone: '暂无待办，所有案件都已处理。',
     sectionEmpty: '此类暂无案件',
     firstOf: '显示时限最紧的 {shown} 件，共 {total} 件',
+    hints: {
+      column: '受理提示',
+      duplicates: '疑似重复 {n} 件',
+      suggest: '建议类别：{name}',
+      none: '—',
+    },
   },
   summons: {
     title: '约请',
@@ -291,6 +303,7 @@ const casesZhCN = {
     onTime: '按时完成',
     late: '超时完成',
     photos: '照片 {n} 张',
+    recategorized: '改类：{from} → {to}',
   },
   step: {
     title: '{action} · {number}',

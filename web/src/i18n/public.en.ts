@@ -53,6 +53,8 @@ const publicEn: PublicMessages = {
     notice: 'Please note',
     description: 'What is the problem?',
     descriptionPlaceholder: 'Where exactly, what is wrong, and for how long',
+    suggest: 'This sounds like “{name}”.',
+    suggestUse: 'Choose it instead',
     descriptionTooShort: 'Write at least 4 characters',
     photos: 'Photos',
     photosHint: 'Up to {max}; you can take them now',

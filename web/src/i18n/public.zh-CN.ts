@@ -53,6 +53,8 @@ const publicZhCN = {
     notice: '服务提示',
     description: '问题描述',
     descriptionPlaceholder: '请描述具体情况：在哪里、是什么问题、持续多久了',
+    suggest: '听起来像是「{name}」。',
+    suggestUse: '改选这一类',
     descriptionTooShort: '请至少填写 4 个字',
     photos: '现场照片',
     photosHint: '最多 {max} 张，可直接拍照',
