@@ -150,6 +150,16 @@ describe('the whole loop, person by person, in the browser', () => {
     const worker = await workerPhone.newPage();
     await signInAs(worker, base, 'gridworker');
     await worker.goto(`${base}/work`);
+    // My grid on the map, with my open cases on it.
+    await worker.locator('.inbox__map canvas.maplibregl-canvas').waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => worker.locator('.inbox__map .case-map__case, .inbox__map .case-map__count').count(), {
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(0);
+    await shot(worker, 'loop-my-grid-phone');
+    // My grids are the ones filled: the two unit grids of my responsibility grid.
+    expect(Number(await worker.locator('.inbox__map [data-mine]').getAttribute('data-mine'))).toBe(2);
     const tab = worker.locator('.inbox__tab[data-section="toVerify"]');
     await tab.waitFor({ timeout: 15_000 });
     await tab.click();

@@ -126,6 +126,8 @@ const casesEn: CasesMessages = {
       deferred: 'Deferred',
       overdue: 'Overdue',
     },
+    myGrids: 'My grids',
+    myGridsHint: '{n} open case(s) in them',
     allDone: 'Nothing waiting: every case has been dealt with.',
     sectionEmpty: 'No cases here',
     firstOf: 'The {shown} soonest due of {total}',

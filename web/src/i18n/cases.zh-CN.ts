@@ -128,6 +128,8 @@ const casesZhCN = {
       deferred: '缓办中',
       overdue: '已超时',
     },
+    myGrids: '我的网格',
+    myGridsHint: '网格内在办案件 {n} 件',
     allDone: '暂无待办，所有案件都已处理。',
     sectionEmpty: '此类暂无案件',
     firstOf: '显示时限最紧的 {shown} 件，共 {total} 件',
