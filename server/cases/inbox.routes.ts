@@ -32,6 +32,7 @@ const OPEN_CASES_LIMIT = 2_000;
 const PER_SECTION = 50;
 
 const ZSection = z.object({ total: z.number(), items: z.array(ZCaseView) });
+const SECTION_NAMES = [...(Object.keys(INBOX_SECTIONS) as (keyof typeof INBOX_SECTIONS)[]), 'overdue'] as const;
 
 export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -42,7 +43,18 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
         tags: ['cases'],
         summary:
           'My to-do lists: to register, dispatch, acknowledge, handle, verify, approve; overdue in my scope / 我的待办',
-        description: `Each section lists up to ${PER_SECTION} cases, soonest due first, with its total.`,
+        description:
+          `Each section lists up to ${PER_SECTION} cases, soonest due first, with its total; ` +
+          '`section` and `page` turn the pages of one section (the others show their first page).',
+        querystring: z.strictObject({
+          section: z.enum(SECTION_NAMES).optional(),
+          page: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(OPEN_CASES_LIMIT / PER_SECTION)
+            .default(1),
+        }),
         response: {
           200: z.object({
             sections: z.object({
@@ -56,7 +68,7 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
               overdue: ZSection,
             }),
           }),
-          ...errorResponses(401),
+          ...errorResponses(400, 401),
         },
       },
     },
@@ -68,22 +80,24 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
       ]);
       const now = new Date();
       const views = rows.map((c) => presentCase(actor, c, now, calendar));
-      const section = (keep: (v: (typeof views)[number]) => boolean) => {
+      const { section: paged, page } = request.query;
+      const section = (name: InboxSection, keep: (v: (typeof views)[number]) => boolean) => {
         const all = views.filter(keep);
-        return { total: all.length, items: all.slice(0, PER_SECTION) };
+        const start = name === paged ? (page - 1) * PER_SECTION : 0;
+        return { total: all.length, items: all.slice(start, start + PER_SECTION) };
       };
-      const byActions = (actions: readonly CaseAction[]) =>
-        section((v) => v.abilities.some((a) => actions.includes(a)));
+      const byActions = (name: keyof typeof INBOX_SECTIONS) =>
+        section(name, (v) => v.abilities.some((a) => INBOX_SECTIONS[name].includes(a as never)));
       return {
         sections: {
-          toRegister: byActions(INBOX_SECTIONS.toRegister),
-          toDispatch: byActions(INBOX_SECTIONS.toDispatch),
-          toAcknowledge: byActions(INBOX_SECTIONS.toAcknowledge),
-          toHandle: byActions(INBOX_SECTIONS.toHandle),
-          toVerify: byActions(INBOX_SECTIONS.toVerify),
-          toApprove: byActions(INBOX_SECTIONS.toApprove),
-          deferred: byActions(INBOX_SECTIONS.deferred),
-          overdue: section((v) => v.clock.light === 'red'),
+          toRegister: byActions('toRegister'),
+          toDispatch: byActions('toDispatch'),
+          toAcknowledge: byActions('toAcknowledge'),
+          toHandle: byActions('toHandle'),
+          toVerify: byActions('toVerify'),
+          toApprove: byActions('toApprove'),
+          deferred: byActions('deferred'),
+          overdue: section('overdue', (v) => v.clock.light === 'red'),
         },
       };
     },

@@ -220,7 +220,15 @@ export const listCases = (query: CaseListQuery, signal?: AbortSignal) =>
     signal,
   });
 
-export const getInbox = (signal?: AbortSignal) => api.get<InboxView>('/api/inbox', { signal });
+/** The inbox; `paged` turns the pages of one section (the others answer with their first page). */
+export const getInbox = (paged: { section: InboxSection; page: number } | null, signal?: AbortSignal) =>
+  api.get<InboxView>('/api/inbox', {
+    query: paged && paged.page > 1 ? { section: paged.section, page: paged.page } : {},
+    signal,
+  });
+
+/** How many cases one page of an inbox section holds (the server's page size). */
+export const INBOX_PAGE_SIZE = 50;
 
 export const reportCase = (body: StaffReportRequest) => api.post<ReportResponse>('/api/cases', body);
 

@@ -130,7 +130,6 @@ const casesEn: CasesMessages = {
     myGridsHint: '{n} open case(s) in them',
     allDone: 'Nothing waiting: every case has been dealt with.',
     sectionEmpty: 'No cases here',
-    firstOf: 'The {shown} soonest due of {total}',
     hints: {
       column: 'Intake hints',
       duplicates: '{n} likely duplicate(s)',

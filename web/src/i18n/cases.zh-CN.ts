@@ -132,7 +132,6 @@ const casesZhCN = {
     myGridsHint: '网格内在办案件 {n} 件',
     allDone: '暂无待办，所有案件都已处理。',
     sectionEmpty: '此类暂无案件',
-    firstOf: '显示时限最紧的 {shown} 件，共 {total} 件',
     hints: {
       column: '受理提示',
       duplicates: '疑似重复 {n} 件',
