@@ -5,12 +5,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { runExportBench } from './exports.js';
 import { runPlacementBench } from './placement.js';
 import { runWebBench } from './web.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
   placement: () => runPlacementBench({}) as unknown as Record<string, unknown>,
   web: () => runWebBench() as unknown as Promise<Record<string, unknown>>,
+  exports: () => runExportBench() as unknown as Promise<Record<string, unknown>>,
 };
 
 export async function runBench(name?: string): Promise<void> {

@@ -71,6 +71,10 @@ export interface SessionAbilities {
   replySummons: boolean;
   /** The summons page: whoever may issue or answer. */
   readSummons: boolean;
+  /** Export reporters' contacts unmasked, with a stated purpose (导出明文联系方式): dispatchers, for their scope. */
+  unmaskPersonalData: boolean;
+  /** The monthly assessment (月度考核): whoever may rank the units or departments in their scope. */
+  readAssessment: boolean;
 }
 
 export interface SessionView {

@@ -233,6 +233,26 @@ export const ERRORS = {
     zh: '筛选条件中的部门或案件类别不存在',
     en: 'The department or case category in the filter does not exist',
   },
+  MONTH_INVALID: {
+    status: 422,
+    zh: '月份无效：请给出 yyyy-mm（2000–2100 年）；起止月份须有序，且不超过 12 个月',
+    en: 'Invalid month: give yyyy-mm (years 2000–2100); a range of months runs forward, at most 12 months',
+  },
+  ASSESSMENT_UNIT_INVALID: {
+    status: 422,
+    zh: '单元网格没有下级单位，不能按下级单位考核；请选择上级单位或按部门考核',
+    en: 'A unit grid has no units below it to assess; choose a higher unit or assess its departments',
+  },
+  EXPORT_PURPOSE_REQUIRED: {
+    status: 422,
+    zh: '导出未脱敏的个人信息须说明用途（至少 4 个字）',
+    en: 'Exporting personal data unmasked needs a stated purpose (at least 4 characters)',
+  },
+  EXPORT_UNMASK_FORBIDDEN: {
+    status: 403,
+    zh: '您的角色不能导出未脱敏的个人信息',
+    en: 'Your role may not export personal data unmasked',
+  },
   LIVE_UNAVAILABLE: {
     status: 503,
     zh: '实时推送暂不可用，请刷新页面查看最新情况',

@@ -28,6 +28,7 @@ import { publicCatalogueRoutes } from './cases/public-catalogue.routes.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { departmentRoutes } from './departments/department.routes.js';
+import { exportRoutes } from './exports/export.routes.js';
 import { installErrorHandler, send } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { indicatorRoutes } from './indicators/indicator.routes.js';
@@ -145,6 +146,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(intakeRoutes);
   await app.register(caseBoardRoutes);
   await app.register(mapSettingsRoutes);
+  await app.register(exportRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

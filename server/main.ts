@@ -23,7 +23,7 @@ const HELP: Record<string, string> = {
   calendar due|check|hours  工作日历与时限 / working calendar and deadlines
   machine-key add|list|revoke 设备密钥（物联感知告警接入）/ machine keys for sensor alarms
   build-web                 构建前端 / build the web application
-  bench [placement|web]     性能测试 / benchmarks
+  bench [placement|web|exports] 性能测试 / benchmarks
 
 环境变量 Environment: PORT (3000), DATABASE_URL (use this PostgreSQL instead of the embedded one),
 GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies),
@@ -64,7 +64,7 @@ gridloop machine-key list
 gridloop machine-key revoke <id | key prefix>
   A key for a device group (sensor gateway, video analytics) to POST /api/intake/alarms into the unit's
   grids. The key is printed once; only its hash is kept.`,
-  bench: 'gridloop bench [placement|web]\n  Runs the benchmarks (see docs/benchmarks.md).',
+  bench: 'gridloop bench [placement|web|exports]\n  Runs the benchmarks (see docs/benchmarks.md).',
 };
 
 export async function main(argv: string[]): Promise<void> {

@@ -8,6 +8,7 @@ import type { Role } from '../../common/roles.js';
 import { SUMMONING_LEVELS } from '../../common/summons.js';
 import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
 import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
+import { mayReadAssessment, mayUnmask } from '../exports/export.policy.js';
 import { hasRole, isInstallationAdmin, isStaff } from '../policies/predicates.js';
 import { handlerDepartments, ISSUING_ROLES } from '../summons/summons.policy.js';
 import type { Actor } from './actor.js';
@@ -56,5 +57,8 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     issueSummons: issuesSummons(actor),
     replySummons: handlerDepartments(actor).length > 0,
     readSummons: issuesSummons(actor) || handlerDepartments(actor).length > 0,
+    // The export's own predicates (server/exports/export.policy.ts).
+    unmaskPersonalData: mayUnmask(actor),
+    readAssessment: mayReadAssessment(actor),
   };
 }

@@ -43,6 +43,8 @@ export const ZSessionView = z.object({
     issueSummons: z.boolean(),
     replySummons: z.boolean(),
     readSummons: z.boolean(),
+    unmaskPersonalData: z.boolean(),
+    readAssessment: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

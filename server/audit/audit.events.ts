@@ -117,6 +117,19 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     data: z.object({ keys: z.array(z.string()), bytes: z.number(), uploader: z.string() }),
   }),
   z.object({
+    action: z.literal('cases.exported'),
+    data: z.object({
+      format: z.enum(['csv', 'xlsx']),
+      /** The list's filters as sent (state, overdue, number, q). */
+      filters: z.record(z.string(), z.unknown()),
+      rows: z.number(),
+      personalData: z.enum(['masked', 'unmasked']),
+      /** Rows whose reporter's contacts left unmasked (those in the actor's dispatcher scope). */
+      unmaskedRows: z.number(),
+      purpose: z.string().nullable(),
+    }),
+  }),
+  z.object({
     action: z.literal('access.denied'),
     data: z.object({ method: z.string(), route: z.string(), reason: z.enum(['out_of_scope', 'forbidden']) }),
   }),

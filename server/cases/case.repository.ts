@@ -110,12 +110,15 @@ export interface CaseListQuery {
   before?: string | undefined;
 }
 
-export async function listCases(db: Db, actor: Actor | null, query: CaseListQuery) {
-  let select = selectCases(db)
-    .where(caseScope(actor))
-    .orderBy('cases.createdAt', 'desc')
-    .orderBy('cases.id', 'desc')
-    .limit(query.limit);
+/** The list's filters without its paging: what an export of the list takes. */
+export type CaseFilters = Omit<CaseListQuery, 'limit' | 'before'>;
+
+/**
+ * The scoped, filtered cases, newest first, without a limit: the list (GET /api/cases) pages it,
+ * the export (server/exports) streams it through a cursor. One builder, so both always agree.
+ */
+export function filteredCases(db: Db | Trx, actor: Actor | null, query: CaseFilters & { before?: string | undefined }) {
+  let select = selectCases(db).where(caseScope(actor)).orderBy('cases.createdAt', 'desc').orderBy('cases.id', 'desc');
   if (query.state?.length) select = select.where('cases.state', 'in', query.state);
   if (query.overdue) select = select.where('cases.overdueAt', 'is not', null);
   if (query.departmentId) select = select.where('cases.departmentId', '=', query.departmentId);
@@ -135,7 +138,11 @@ export async function listCases(db: Db, actor: Actor | null, query: CaseListQuer
       ]),
     );
   }
-  const rows = await select.execute();
+  return select;
+}
+
+export async function listCases(db: Db, actor: Actor | null, query: CaseListQuery) {
+  const rows = await filteredCases(db, actor, query).limit(query.limit).execute();
   return rows.map((row) => ({ ...row, pendingKind: row.pendingRequest?.kind ?? null }));
 }
 

@@ -10,6 +10,7 @@ import {
   House,
   Location,
   MapLocation,
+  Medal,
   Message,
   OfficeBuilding,
   Search,
@@ -29,6 +30,7 @@ export interface Section {
     | 'summons'
     | 'cases'
     | 'case-report'
+    | 'assessment'
     | 'territory'
     | 'departments'
     | 'accounts'
@@ -47,6 +49,7 @@ export interface Section {
     | 'cases.nav.summons'
     | 'cases.nav.list'
     | 'cases.nav.report'
+    | 'exports.nav.assessment'
     | 'admin.nav.categories'
     | 'admin.nav.rules'
     | 'admin.nav.calendar'
@@ -61,6 +64,7 @@ export interface Section {
     | 'cases.home.summonsDesc'
     | 'cases.home.listDesc'
     | 'cases.home.reportDesc'
+    | 'exports.home.assessmentDesc'
     | 'admin.home.categoriesDesc'
     | 'admin.home.rulesDesc'
     | 'admin.home.calendarDesc'
@@ -111,6 +115,14 @@ export const SECTIONS: readonly Section[] = [
     descriptionKey: 'cases.home.reportDesc',
     icon: EditPen,
     ability: 'reportCases',
+  },
+  {
+    name: 'assessment',
+    path: '/assessment',
+    titleKey: 'exports.nav.assessment',
+    descriptionKey: 'exports.home.assessmentDesc',
+    icon: Medal,
+    ability: 'readAssessment',
   },
   {
     name: 'territory',

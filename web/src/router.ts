@@ -100,6 +100,12 @@ export const router = createRouter({
           meta: { ability: 'readCases', titleKey: 'cases.nav.list' },
         },
         {
+          path: 'assessment',
+          name: 'assessment',
+          component: () => import('@/pages/indicators/AssessmentPage.vue'),
+          meta: { ability: 'readAssessment', titleKey: 'exports.nav.assessment' },
+        },
+        {
           path: 'territory',
           name: 'territory',
           component: () => import('@/pages/territory/TerritoryPage.vue'),

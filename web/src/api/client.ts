@@ -121,6 +121,16 @@ function toApiError(status: number, body: unknown): ApiError {
 
 /** Sends one request; resolves with the parsed JSON (undefined for 204), rejects with ApiError. */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options);
+  if (response.status === 204) return undefined as T;
+  return (await readJson(response)) as T;
+}
+
+/**
+ * Sends one request; resolves with the Response of a successful answer, its body unread (downloads
+ * read it as a stream), rejects with ApiError.
+ */
+export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': currentLocale(),
@@ -145,10 +155,8 @@ export async function request<T>(method: string, path: string, options: RequestO
     throw new ApiError({ status: 0, code: NETWORK_ERROR, message: 'Network error' });
   }
 
-  if (response.status === 204) return undefined as T;
+  if (response.ok) return response;
   const body = await readJson(response);
-  if (response.ok) return body as T;
-
   const error = toApiError(response.status, body);
   if (response.status === 401 && !options.allowSignedOut && (SIGNED_OUT_CODES.has(error.code) || !isErrorBody(body))) {
     csrfToken = null;

@@ -8,6 +8,8 @@ import adminZhCN, { type AdminMessages } from './admin.zh-CN';
 import casesEn from './cases.en';
 import casesZhCN, { type CasesMessages } from './cases.zh-CN';
 import en from './en';
+import exportsEn from './exports.en';
+import exportsZhCN, { type ExportsMessages } from './exports.zh-CN';
 import publicEn from './public.en';
 import publicZhCN, { type PublicMessages } from './public.zh-CN';
 import zhCN, { type Messages } from './zh-CN';
@@ -32,15 +34,20 @@ function storedLocale(): Locale {
 }
 
 /** The residents' public pages keep their texts in their own files, under `public.`; the staff's case pages under `cases.`. */
-type AllMessages = Messages & { public: PublicMessages; cases: CasesMessages; admin: AdminMessages };
+type AllMessages = Messages & {
+  public: PublicMessages;
+  cases: CasesMessages;
+  admin: AdminMessages;
+  exports: ExportsMessages;
+};
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
   legacy: false,
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
   messages: {
-    'zh-CN': { ...zhCN, public: publicZhCN, cases: casesZhCN, admin: adminZhCN },
-    en: { ...en, public: publicEn, cases: casesEn, admin: adminEn },
+    'zh-CN': { ...zhCN, public: publicZhCN, cases: casesZhCN, admin: adminZhCN, exports: exportsZhCN },
+    en: { ...en, public: publicEn, cases: casesEn, admin: adminEn, exports: exportsEn },
   },
 });
 
