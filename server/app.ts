@@ -22,6 +22,7 @@ import { caseSettingsRoutes } from './cases/case-settings.routes.js';
 import { catalogueRoutes } from './cases/catalogue/catalogue.routes.js';
 import { categorySuggestRoutes } from './cases/category-suggest.routes.js';
 import { duplicateRoutes } from './cases/duplicate.routes.js';
+import { hotspotRoutes } from './cases/hotspots.routes.js';
 import { inboxRoutes } from './cases/inbox.routes.js';
 import { publicCaseRoutes } from './cases/public-case.routes.js';
 import { publicCatalogueRoutes } from './cases/public-catalogue.routes.js';
@@ -145,6 +146,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(indicatorRoutes);
   await app.register(intakeRoutes);
   await app.register(caseBoardRoutes);
+  await app.register(hotspotRoutes);
   await app.register(mapSettingsRoutes);
   await app.register(exportRoutes);
 

@@ -7,8 +7,9 @@ import type { CaseState } from '../../common/cases.js';
 import type { Actor } from '../accounts/actor.js';
 import type { Db, Trx } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { AppError } from '../http/app-error.js';
 import { isStaff, scopePaths } from '../policies/predicates.js';
-import { pathInScope } from '../policies/scope.js';
+import { escapeLike, pathInScope } from '../policies/scope.js';
 import { disputeDaysSql } from './case-settings.js';
 
 const caseColumns = [
@@ -102,6 +103,9 @@ export function caseScope(actor: Actor | null) {
 
 export interface CaseListQuery {
   state?: CaseState[] | undefined;
+  /** The path of the unit the list is limited to (resolveUnitFilter turns the asked unit id into it). */
+  unitPath?: string | undefined;
+  since?: string | undefined;
   overdue?: boolean | undefined;
   departmentId?: string | undefined;
   number?: string | undefined;
@@ -123,6 +127,8 @@ export function filteredCases(db: Db | Trx, actor: Actor | null, query: CaseFilt
   if (query.overdue) select = select.where('cases.overdueAt', 'is not', null);
   if (query.departmentId) select = select.where('cases.departmentId', '=', query.departmentId);
   if (query.before) select = select.where('cases.createdAt', '<', new Date(query.before));
+  if (query.since) select = select.where('cases.createdAt', '>=', new Date(query.since));
+  if (query.unitPath) select = select.where('cases.unitPath', 'like', `${escapeLike(query.unitPath)}%`);
   if (query.number) select = select.where('cases.number', '=', query.number);
   if (query.q) {
     // LIKE's wildcards in what was typed stand for themselves.
@@ -139,6 +145,17 @@ export function filteredCases(db: Db | Trx, actor: Actor | null, query: CaseFilt
     );
   }
   return select;
+}
+
+/**
+ * The unit filter of a list or an export: the unit's path, or NOT_FOUND for an unknown id. A unit
+ * outside the reader's scope is not an error: the scoped list simply holds none of its cases.
+ */
+export async function resolveUnitFilter(db: Db, unitId: string | undefined): Promise<string | undefined> {
+  if (!unitId) return undefined;
+  const unit = await db.selectFrom('unit').select('path').where('id', '=', unitId).executeTakeFirst();
+  if (!unit) throw new AppError('NOT_FOUND', { fields: [{ path: 'query.unitId', reason: 'unknown unit' }] });
+  return unit.path;
 }
 
 export async function listCases(db: Db, actor: Actor | null, query: CaseListQuery) {

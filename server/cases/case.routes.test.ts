@@ -290,6 +290,28 @@ describe('case workflow over HTTP', () => {
     expect(mine.every((c) => c.state === 'reported')).toBe(true);
   });
 
+  it('lists the cases of one unit and since an instant (the heat map asks for a grid’s cases)', async () => {
+    const before = new Date().toISOString();
+    const [lng, lat] = t.gridCentres[3] as [number, number];
+    const inGrid3 = await report(dispatcher, { lng, lat, channel: 'hotline' });
+    const inGrid0 = await report();
+    const ids = async (query: string) => {
+      const res = await dispatcher.request('GET', `/api/cases?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as { id: string }[]).map((c) => c.id);
+    };
+    const grid3 = await ids(`unitId=${unitOf(t, t.grids[3]).id}`);
+    expect(grid3).toContain(inGrid3.id);
+    expect(grid3).not.toContain(inGrid0.id);
+    // A community holds its grids' cases.
+    expect(await ids(`unitId=${unitOf(t, t.communities[1]).id}`)).toContain(inGrid3.id);
+    expect(await ids(`since=${encodeURIComponent(before)}`)).toEqual([inGrid0.id, inGrid3.id]);
+    const unknown = await dispatcher.request('GET', '/api/cases?unitId=00000000-0000-4000-8000-000000000000');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('NOT_FOUND');
+    expect((await dispatcher.request('GET', '/api/cases?since=yesterday')).statusCode).toBe(400);
+  });
+
   it('takes a hotline call once per work-order id, masking the caller', async () => {
     const body = {
       channel: 'hotline',

@@ -16,7 +16,7 @@ import { photosBySeq } from '../media/photo.presenter.js';
 import { listCasePhotos } from '../media/photo.repository.js';
 import { canReadCase } from './case.policy.js';
 import { maskName, maskPhone, presentCase, presentEvent } from './case.presenter.js';
-import { type CaseRow, findCase, listCases, listEvents } from './case.repository.js';
+import { type CaseRow, findCase, listCases, listEvents, resolveUnitFilter } from './case.repository.js';
 import {
   ZCaseDetail,
   ZCaseListQuery,
@@ -127,13 +127,15 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
         tags,
         summary: 'Cases in my scope, newest first / 辖区案件列表',
         querystring: ZCaseListQuery,
-        response: { 200: listOf(ZCaseView), ...errorResponses(400, 401) },
+        response: { 200: listOf(ZCaseView), ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => {
       const actor = requireStaff(request);
       const [rows, calendar] = await Promise.all([
-        listCases(app.db, actor, { ...request.query, overdue: request.query.overdue === 'true' }),
+        resolveUnitFilter(app.db, request.query.unitId).then((unitPath) =>
+          listCases(app.db, actor, { ...request.query, unitPath, overdue: request.query.overdue === 'true' }),
+        ),
         loadCalendar(app.db),
       ]);
       const now = new Date();

@@ -103,6 +103,10 @@ export const ZCaseListQuery = z.strictObject({
     .optional(),
   /** Words in the title, description or address, or the start of a number. */
   q: z.string().trim().min(1).max(50).optional(),
+  /** Only cases placed in this unit's subtree. */
+  unitId: z.uuid().optional(),
+  /** Only cases reported at or after this instant. */
+  since: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.iso.datetime({ offset: true }).optional(),
 });

@@ -41,7 +41,9 @@ const collection = (rows: typeof base) => ({
   features: rows.map(({ geometry, ...properties }) => ({ type: 'Feature', properties, geometry: geometry ?? null })),
 });
 
-describe('gridloop command', () => {
+// Each test spawns the command several times (a Node start and a database connection each): slow on a
+// busy 2-core machine, so a test gets more than the default 30 s. Not a speed target.
+describe('gridloop command', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     ({ db, url } = await createTestDatabase());
   });

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { writeAudit } from '../audit/audit.writer.js';
+import { resolveUnitFilter } from '../cases/case.repository.js';
 import { AppError } from '../http/app-error.js';
 import { auditContext, denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses } from '../http/schemas.js';
@@ -72,7 +73,7 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
           'and then only for cases in their dispatcher scope (`X-Unmasked-Count`). Every export is audited.',
         body: ZCaseExportRequest,
         produces: [CSV_TYPE, XLSX_TYPE],
-        response: { 200: z.file(), ...errorResponses(400, 401, 403, 422, 429) },
+        response: { 200: z.file(), ...errorResponses(400, 401, 403, 404, 422, 429) },
       },
       // Per person, not per address: a whole office may share one address.
       config: { rateLimit: { max: 20, timeWindow: '1 minute', keyGenerator: (r) => r.actor?.id ?? r.ip } },
@@ -93,7 +94,11 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       try {
         opened = await openCaseExport(app.db, {
           actor,
-          filters: { ...filters, overdue: filters.overdue === 'true' },
+          filters: {
+            ...filters,
+            unitPath: await resolveUnitFilter(app.db, filters.unitId),
+            overdue: filters.overdue === 'true',
+          },
           format,
           unmask,
         });

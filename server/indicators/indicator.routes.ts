@@ -11,10 +11,26 @@ import { AppError } from '../http/app-error.js';
 import { auditContext, denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses } from '../http/schemas.js';
 import { isInstallationAdmin } from '../policies/predicates.js';
+import { breakdown, trend } from './breakdown.js';
 import { AVERAGE_DEFINITIONS, COUNT_DEFINITIONS, RATE_CODES, RATE_DEFINITIONS, type RateCode } from './definitions.js';
 import { indicatorPolicy } from './indicator.policy.js';
-import { ZDefinitions, ZPanel, ZPanelQuery, ZRanking, ZRankingQuery } from './indicator.schema.js';
-import { readIndicatorSettings, writeIndicatorSettings, ZIndicatorSettings } from './indicator-settings.js';
+import {
+  ZBreakdown,
+  ZBreakdownQuery,
+  ZDefinitions,
+  ZPanel,
+  ZPanelQuery,
+  ZRanking,
+  ZRankingQuery,
+  ZTrend,
+  ZTrendQuery,
+} from './indicator.schema.js';
+import {
+  type IndicatorSettings,
+  readIndicatorSettings,
+  writeIndicatorSettings,
+  ZIndicatorSettings,
+} from './indicator-settings.js';
 import { formatRange, parsePeriod } from './period.js';
 import { panel, type Slice } from './query.js';
 import { ranking } from './ranking.js';
@@ -33,6 +49,9 @@ function scopeOf(slice: Slice) {
     channel: slice.channel,
   };
 }
+
+const weightsOf = (settings: IndicatorSettings) =>
+  Object.fromEntries(Object.entries(settings.scoreWeights).filter((e): e is [string, number] => e[1] !== undefined));
 
 export async function indicatorRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -109,11 +128,54 @@ export async function indicatorRoutes(app: FastifyInstance): Promise<void> {
         period: { kind: period.kind, ...formatRange(period) },
         group: q.group,
         by,
-        weights: Object.fromEntries(
-          Object.entries(settings.scoreWeights).filter((e): e is [string, number] => e[1] !== undefined),
-        ),
+        weights: weightsOf(settings),
         items,
       };
+    },
+  );
+
+  r.get(
+    '/api/indicators/trend',
+    {
+      schema: {
+        tags,
+        summary: 'A slice’s counts, rates and score period by period (the last `count` periods) / 指标趋势',
+        querystring: ZTrendQuery,
+        response: { 200: ZTrend, ...errorResponses(400, 401, 404, 422) },
+      },
+    },
+    async (request) => {
+      const actor = requireStaff(request);
+      const q = request.query;
+      const last = parsePeriod({ period: q.period, date: q.date ?? today() });
+      const slice = await authorizedSlice(request, actor, q, 'panel');
+      const settings = await readIndicatorSettings(app.db);
+      const items = await trend(app.db, slice, last, q.count, settings, new Date());
+      return { scope: scopeOf(slice), kind: last.kind, weights: weightsOf(settings), items };
+    },
+  );
+
+  r.get(
+    '/api/indicators/breakdown',
+    {
+      schema: {
+        tags,
+        summary:
+          'A slice over a period part by part: by grid (heat map), category, major category or channel / 指标分解',
+        description:
+          'Parts without cases in the period are left out; most reported first. The parts add up to the panel.',
+        querystring: ZBreakdownQuery,
+        response: { 200: ZBreakdown, ...errorResponses(400, 401, 404, 422) },
+      },
+    },
+    async (request) => {
+      const actor = requireStaff(request);
+      const q = request.query;
+      const period = parsePeriod({ ...q, date: q.date ?? today() });
+      const slice = await authorizedSlice(request, actor, q, 'panel');
+      const settings = await readIndicatorSettings(app.db);
+      const items = await breakdown(app.db, slice, period, q.by, settings, new Date());
+      return { scope: scopeOf(slice), period: { kind: period.kind, ...formatRange(period) }, by: q.by, items };
     },
   );
 

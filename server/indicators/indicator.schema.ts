@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../../common/cases.js';
 import { ZDepartmentRef, ZUnitRef } from '../http/schemas.js';
+import { BREAKDOWN_BY, MAX_TREND_PERIODS } from './breakdown.js';
 import { AVERAGE_CODES, CURRENT_COUNTS, DUE_COUNTS, FLOW_COUNTS, RATE_CODES } from './definitions.js';
 import { ZIndicatorSettings } from './indicator-settings.js';
 import { PERIOD_KINDS } from './period.js';
@@ -30,6 +31,26 @@ export const ZRankingQuery = z.strictObject({
   ...sliceFields,
   group: z.enum(['units', 'departments']).default('units').describe('Rank the unit’s children or its departments'),
   by: z.string().default('score').describe('score, or a rate code'),
+});
+
+export const ZTrendQuery = z.strictObject({
+  ...sliceFields,
+  period: z.enum(PERIOD_KINDS).exclude(['custom']).default('month'),
+  date: ZDay.optional().describe('A day inside the last period; default: today'),
+  count: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TREND_PERIODS)
+    .default(12)
+    .describe(`How many periods, ending with the one holding \`date\` (at most ${MAX_TREND_PERIODS})`),
+});
+
+export const ZBreakdownQuery = z.strictObject({
+  ...sliceFields,
+  by: z
+    .enum(BREAKDOWN_BY)
+    .describe('places: the unit each case is placed in (its grid); categories: minor; majors; channels'),
 });
 
 const ZRange = z.object({ from: ZDay, to: ZDay });
@@ -76,6 +97,37 @@ export const ZRanking = z.object({
       department: ZDepartmentRef.nullable(),
       rates: z.record(z.enum(RATE_CODES), z.number().nullable()),
       counts: z.record(z.enum([...FLOW_COUNTS, ...DUE_COUNTS]), z.number()),
+    }),
+  ),
+});
+
+const ZFlowCounts = z.record(z.enum([...FLOW_COUNTS, ...DUE_COUNTS]), z.number());
+const ZRateValues = z.record(z.enum(RATE_CODES), z.number().nullable());
+
+export const ZTrend = z.object({
+  scope: ZScope,
+  kind: z.enum(PERIOD_KINDS),
+  weights: z.record(z.string(), z.number()),
+  items: z.array(
+    ZRange.extend({ counts: ZFlowCounts, rates: ZRateValues, score: z.number().nullable() }).describe(
+      'One period, oldest first',
+    ),
+  ),
+});
+
+export const ZBreakdown = z.object({
+  scope: ZScope,
+  period: ZRange.extend({ kind: z.enum(PERIOD_KINDS) }),
+  by: z.enum(BREAKDOWN_BY),
+  items: z.array(
+    z.object({
+      key: z.string().describe('Unit id, category code, major code (2 digits) or channel'),
+      unit: ZUnitRef.nullable(),
+      category: z.object({ code: z.string(), name: z.object({ zh: z.string(), en: z.string() }) }).nullable(),
+      channel: z.enum(CHANNELS).nullable(),
+      counts: ZFlowCounts,
+      rates: ZRateValues,
+      score: z.number().nullable(),
     }),
   ),
 });

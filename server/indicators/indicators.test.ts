@@ -457,6 +457,28 @@ async function getPanel(client: Client, query: string): Promise<PanelBody> {
 
 const unitId = (code: string) => unitOf(t, code).id;
 
+interface TrendBody {
+  kind: string;
+  items: {
+    from: string;
+    to: string;
+    counts: Record<string, number>;
+    rates: Record<string, number | null>;
+    score: number | null;
+  }[];
+}
+
+interface BreakdownBody {
+  items: {
+    key: string;
+    unit: { code: string } | null;
+    category: { code: string; name: { zh: string } } | null;
+    channel: string | null;
+    counts: Record<string, number>;
+    rates: Record<string, number | null>;
+  }[];
+}
+
 describe('indicators', () => {
   beforeAll(async () => {
     db = (await createTestDatabase()).db;
@@ -652,6 +674,112 @@ describe('indicators', () => {
           error.fields.map((f: { path: string }) => f.path),
           url,
         ).toContain(field);
+    }
+  });
+
+  it('draws the trend month by month from the same counts as the panel, and a year at a time', async () => {
+    const res = await leader.request(
+      'GET',
+      `/api/indicators/trend?unitId=${unitId(t.subdistrict)}&period=month&date=2025-04-10&count=3`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as TrendBody;
+    expect(body.kind).toBe('month');
+    expect(body.items.map((p) => [p.from, p.to])).toEqual([
+      ['2025-02-01', '2025-02-28'],
+      ['2025-03-01', '2025-03-31'],
+      ['2025-04-01', '2025-04-30'],
+    ]);
+    expect(body.items.map((p) => p.counts)).toEqual([ZERO, MARCH, APRIL]);
+    expect(body.items[1]?.rates).toEqual(MARCH_RATES);
+    expect(body.items[2]?.rates).toEqual(APRIL_RATES);
+    expect(body.items[0]?.score).toBeNull(); // no rate has a denominator in an empty February
+    // Years: 2024 holds #12 alone; 2025 is March and April.
+    const years = (
+      await leader.request(
+        'GET',
+        `/api/indicators/trend?unitId=${unitId(t.subdistrict)}&period=year&date=2025-01-01&count=2`,
+      )
+    ).json() as TrendBody;
+    expect(years.items.map((p) => p.from)).toEqual(['2024-01-01', '2025-01-01']);
+    expect(years.items[0]?.counts).toEqual(MARCH_2024);
+    for (const code of [...FLOW_COUNTS, ...DUE_COUNTS])
+      expect(years.items[1]?.counts[code], code).toBe((MARCH[code] ?? NaN) + (APRIL[code] ?? NaN));
+  });
+
+  it('breaks March down by grid, category, major and channel, the parts adding up to the panel', async () => {
+    const get = async (by: string) => {
+      const res = await leader.request(
+        'GET',
+        `/api/indicators/breakdown?unitId=${unitId(t.subdistrict)}&period=month&date=2025-03-01&by=${by}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as BreakdownBody;
+    };
+    const sumOf = (body: BreakdownBody) =>
+      Object.fromEntries(
+        [...FLOW_COUNTS, ...DUE_COUNTS].map((c) => [c, body.items.reduce((s, i) => s + (i.counts[c] ?? 0), 0)]),
+      );
+    // Reported per grid: g0 #1 #5; g1 #2 #6 #11; g2 #3 #7; g3 #4 #8. Most reported first.
+    const places = await get('places');
+    expect(places.items.map((i) => [i.unit?.code, i.counts.reported])).toEqual([
+      [t.grids[1], 3],
+      [t.grids[0], 2],
+      [t.grids[2], 2],
+      [t.grids[3], 2],
+    ]);
+    expect(places.items[0]?.key).toBe(unitId(t.grids[1]));
+    // g1's closures: #2 only (closed 11 Mar, late; #6 closed in April) → closure cohort #2, #11.
+    expect(places.items[0]?.counts).toMatchObject({ closed: 1, dueForClosure: 2, dueClosed: 1, dueClosedOnTime: 0 });
+    expect(places.items[0]?.rates.onTimeClosureRate).toBe(0);
+    expect(sumOf(places)).toEqual(MARCH);
+    // Category A: #1 #2 #5 #6 #11; B: #3 #4 #7 #8.
+    const categories = await get('categories');
+    expect(categories.items.map((i) => [i.key, i.counts.reported])).toEqual([
+      [catA.code, 5],
+      [catB.code, 4],
+    ]);
+    expect(categories.items[0]?.category?.name.zh).toBeTruthy();
+    expect(sumOf(categories)).toEqual(MARCH);
+    const majors = await get('majors');
+    expect(majors.items.map((i) => i.key).sort()).toEqual(
+      [...new Set([catA.code, catB.code].map((c) => c.slice(0, 2)))].sort(),
+    );
+    expect(sumOf(majors)).toEqual(MARCH);
+    // Channels: hotline #2 #7; resident #4; patrol the other six.
+    const channels = await get('channels');
+    expect(channels.items.map((i) => [i.channel, i.counts.reported])).toEqual([
+      ['patrol', 6],
+      ['hotline', 2],
+      ['resident', 1],
+    ]);
+    expect(sumOf(channels)).toEqual(MARCH);
+  });
+
+  it('keeps the trend and the breakdown to the reader’s scope and refuses bad queries with coded errors', async () => {
+    const other = await committee1.request(
+      'GET',
+      `/api/indicators/breakdown?unitId=${unitId(t.communities[1])}&by=places&date=2025-03-01`,
+    );
+    expect(other.statusCode).toBe(404);
+    // A committee's own breakdown holds only its grids.
+    const own = (
+      await committee1.request('GET', '/api/indicators/breakdown?by=places&date=2025-03-01')
+    ).json() as BreakdownBody;
+    expect(own.items.map((i) => i.unit?.code).sort()).toEqual([t.grids[0], t.grids[1]].sort());
+    const base = `unitId=${unitId(t.subdistrict)}`;
+    for (const [url, status, code] of [
+      [`/api/indicators/trend?${base}&count=0`, 400, 'VALIDATION_FAILED'],
+      [`/api/indicators/trend?${base}&count=37`, 400, 'VALIDATION_FAILED'],
+      [`/api/indicators/trend?${base}&period=custom&from=2025-03-01&to=2025-03-31`, 400, 'VALIDATION_FAILED'],
+      [`/api/indicators/trend?${base}&date=2025-13-01`, 422, 'INDICATOR_PERIOD_INVALID'],
+      [`/api/indicators/breakdown?${base}`, 400, 'VALIDATION_FAILED'],
+      [`/api/indicators/breakdown?${base}&by=streets`, 400, 'VALIDATION_FAILED'],
+      [`/api/indicators/breakdown?${base}&by=places&period=custom&from=2025-03-10`, 422, 'INDICATOR_PERIOD_INVALID'],
+    ] as const) {
+      const res = await leader.request('GET', url);
+      expect(res.statusCode, url).toBe(status);
+      expect(res.json().error.code, url).toBe(code);
     }
   });
 

@@ -238,19 +238,33 @@ export interface RankingGroup {
   score: number | null;
 }
 
-/** The rollup and cohort statements of a ranking, grouped by child unit (path segment) or department. */
-export function groupStatements(
-  slice: Slice,
-  period: DayRange,
-  by: 'units' | 'departments',
-  now: Date,
-  deferredLeave: boolean,
-) {
-  const segment = slice.unit.path.split('.').length;
-  const [rollupKey, casesKey] =
-    by === 'units'
-      ? [sql`split_part(unit_path, '.', ${sql.lit(segment)})`, sql`split_part(unit_path, '.', ${sql.lit(segment)})`]
-      : [sql`department_key::text`, sql`department_id::text`];
+/**
+ * What counts are grouped by: a unit's children (the path segment below it), departments, the
+ * unit a case is placed in (its grid), categories (minor), channels.
+ */
+export type GroupBy = 'units' | 'departments' | 'places' | 'categories' | 'channels';
+
+/** The group key in the rollup and in the case rows. */
+function groupKeys(slice: Slice, by: GroupBy): [RawBuilder<unknown>, RawBuilder<unknown>] {
+  switch (by) {
+    case 'units': {
+      const segment = sql`split_part(unit_path, '.', ${sql.lit(slice.unit.path.split('.').length)})`;
+      return [segment, segment];
+    }
+    case 'departments':
+      return [sql`department_key::text`, sql`department_id::text`];
+    case 'places':
+      return [sql`unit_id::text`, sql`unit_id::text`];
+    case 'categories':
+      return [sql`category_id::text`, sql`category_id::text`];
+    case 'channels':
+      return [sql`channel`, sql`channel`];
+  }
+}
+
+/** The rollup and cohort statements of a slice over a period, grouped. */
+export function groupStatements(slice: Slice, period: DayRange, by: GroupBy, now: Date, deferredLeave: boolean) {
+  const [rollupKey, casesKey] = groupKeys(slice, by);
   return {
     flow: sql<Row & { g: string }>`
       select ${rollupKey} as g, ${FLOW_SUMS} from indicator_day
@@ -264,15 +278,14 @@ export function groupStatements(
 }
 
 /**
- * Counts per group of a slice over one period: the unit's children (by the path segment below the
- * unit; cases placed at the unit itself belong to no child) or the departments (cases with none
- * belong to no department).
+ * Counts per group of a slice over one period (see GroupBy): cases placed at the unit itself belong
+ * to none of its children, cases without a department to no department.
  */
 export async function groupCounts(
   db: Db,
   slice: Slice,
-  period: Period,
-  by: 'units' | 'departments',
+  period: DayRange,
+  by: GroupBy,
   settings: IndicatorSettings,
   now: Date,
 ): Promise<Map<string, RankingGroup>> {
@@ -280,12 +293,11 @@ export async function groupCounts(
   const statements = groupStatements(slice, period, by, now, deferredLeave);
   const [flows, dues] = await Promise.all([statements.flow.execute(db), statements.due.execute(db)]);
   const groups = new Map<string, RankingGroup>();
-  const keys = new Set([...flows.rows, ...dues.rows].map((r) => r.g).filter((g) => g && g !== NIL_UUID));
+  const flowBy = new Map(flows.rows.map((r) => [r.g, r]));
+  const dueBy = new Map(dues.rows.map((r) => [r.g, r]));
+  const keys = new Set([...flowBy.keys(), ...dueBy.keys()].filter((g) => g && g !== NIL_UUID));
   for (const key of keys) {
-    const counts = countsFrom(
-      flows.rows.find((r) => r.g === key),
-      dues.rows.find((r) => r.g === key),
-    );
+    const counts = countsFrom(flowBy.get(key), dueBy.get(key));
     const rates = ratesOf(counts, deferredLeave);
     groups.set(key, { key, counts, rates, score: scoreOf(rates, settings.scoreWeights) });
   }
