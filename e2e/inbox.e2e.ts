@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch } from './browser.js';
-import { apiSession, desktopContext, SHOTS, shot, signInAs } from './support.js';
+import { apiCall, apiSession, desktopContext, SHOTS, shot, signInAs } from './support.js';
 
 let browser: Browser;
 let base: string;
@@ -17,20 +17,7 @@ const made: { id: string; number: string }[] = [];
 
 const PAGE_SIZE = 50;
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      cookie: session.cookie,
-      'x-csrf-token': session.csrfToken,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  expect(res.ok, `${method} ${path}: ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
+const call = <T>(method: string, path: string, body?: unknown) => apiCall<T>(base, session, method, path, body);
 
 const toRegister = async () =>
   (await call<{ sections: { toRegister: { total: number } } }>('GET', '/api/inbox')).sections.toRegister.total;

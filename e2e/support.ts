@@ -112,6 +112,28 @@ export async function apiSession(base: string, username: string): Promise<{ cook
   return { cookie, csrfToken };
 }
 
+/** One JSON call of the API with a staff session (apiSession); fails the test on an error answer. */
+export async function apiCall<T>(
+  base: string,
+  session: { cookie: string; csrfToken: string },
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrfToken,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  expect(res.ok, `${method} ${path}: ${text}`).toBe(true);
+  return JSON.parse(text) as T;
+}
+
 /** The mean of a polygon's outer ring: inside for the demo's convex grids. */
 export function ringCentre(geometry: { type: string; coordinates: unknown }): [number, number] {
   const coordinates = geometry.coordinates as number[][][] | number[][][][];

@@ -18,6 +18,7 @@ import { sessionRoutes } from './accounts/session.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { caseBoardRoutes } from './cases/case-board.routes.js';
+import { caseFeedRoutes } from './cases/case-feed.routes.js';
 import { caseSettingsRoutes } from './cases/case-settings.routes.js';
 import { catalogueRoutes } from './cases/catalogue/catalogue.routes.js';
 import { categorySuggestRoutes } from './cases/category-suggest.routes.js';
@@ -147,6 +148,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(intakeRoutes);
   await app.register(caseBoardRoutes);
   await app.register(hotspotRoutes);
+  await app.register(caseFeedRoutes);
   await app.register(mapSettingsRoutes);
   await app.register(exportRoutes);
 

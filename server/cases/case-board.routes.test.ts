@@ -111,6 +111,28 @@ describe('board of lights and case map', () => {
     }
   });
 
+  it('maps the cases reported in a time window (the heat map’s period), closed ones too when asked', async () => {
+    const ids = async (query: string) =>
+      (
+        (await dispatcher.request('GET', `/api/cases/map?${query}`)).json().features as {
+          properties: { id: string };
+        }[]
+      ).map((f) => f.properties.id);
+    // The second case was reported "yesterday"; it is closed.
+    await db
+      .updateTable('cases')
+      .set({ createdAt: new Date(Date.now() - 86_400_000), state: 'closed', stage: null })
+      .where('id', '=', reported[1]?.id as string)
+      .execute();
+    const hourAgo = encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString());
+    const twoDaysAgo = encodeURIComponent(new Date(Date.now() - 2 * 86_400_000).toISOString());
+    expect((await ids(`since=${hourAgo}`)).sort()).toEqual([reported[0]?.id, reported[2]?.id].sort());
+    // Open cases only unless the states are named.
+    expect(await ids(`since=${twoDaysAgo}&until=${hourAgo}`)).toEqual([]);
+    expect(await ids(`since=${twoDaysAgo}&until=${hourAgo}&state=closed`)).toEqual([reported[1]?.id]);
+    expect((await dispatcher.request('GET', '/api/cases/map?since=last-week')).statusCode).toBe(400);
+  });
+
   it('finds a case by its number, and by words of its text, in scope only', async () => {
     const target = reported[2] as { id: string; number: string };
     const byNumber = (await dispatcher.request('GET', `/api/cases?number=${target.number}`)).json();

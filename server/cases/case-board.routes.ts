@@ -44,6 +44,8 @@ const ZMapQuery = z.strictObject({
     .optional(),
   state: list(CASE_STATES),
   light: list(LIGHTS),
+  since: z.iso.datetime({ offset: true }).optional().describe('Reported at or after this instant'),
+  until: z.iso.datetime({ offset: true }).optional().describe('Reported before this instant'),
   limit: z.coerce.number().int().min(1).max(5_000).default(5_000),
 });
 
@@ -102,11 +104,13 @@ export async function caseBoardRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const actor = requireStaff(request);
-      const { bbox, state, light, limit } = request.query;
+      const { bbox, state, light, limit, since, until } = request.query;
       const { points, truncated } = await casePoints(app.db, actor, {
         bbox: bbox as [number, number, number, number] | undefined,
         states: state,
         lights: light,
+        since: since ? new Date(since) : undefined,
+        until: until ? new Date(until) : undefined,
         limit,
       });
       return {

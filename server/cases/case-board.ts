@@ -15,7 +15,8 @@ import { OPEN_STATES } from './duplicates.js';
 export const LIGHTS = ['green', 'yellow', 'red', 'paused', 'none'] as const;
 export type Light = (typeof LIGHTS)[number];
 
-const lightSql = (now: Date) => sql<Light>`case
+/** The running stage's light in SQL (over `cases`), as the presenter works it out. */
+export const lightSql = (now: Date) => sql<Light>`case
   when cases.stage is null then 'none'
   when cases.paused_at is not null then 'paused'
   when cases.overdue_at is not null or cases.due_at < ${now} then 'red'
@@ -74,6 +75,9 @@ export interface MapQuery {
   bbox?: [number, number, number, number] | undefined;
   states?: CaseState[] | undefined;
   lights?: Light[] | undefined;
+  /** Reported at or after / before these instants (the heat map's period). */
+  since?: Date | undefined;
+  until?: Date | undefined;
   limit: number;
 }
 
@@ -126,6 +130,8 @@ export async function casePoints(
     .orderBy('cases.createdAt', 'desc')
     .limit(query.limit + 1);
   if (query.lights?.length) select = select.where(light, 'in', query.lights);
+  if (query.since) select = select.where('cases.createdAt', '>=', query.since);
+  if (query.until) select = select.where('cases.createdAt', '<', query.until);
   const rows = await select.execute();
   const truncated = rows.length > query.limit;
   return {

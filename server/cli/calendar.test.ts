@@ -22,7 +22,8 @@ function gridloop(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe('gridloop calendar', () => {
+// Spawns the command several times: slow on a busy machine, so more than the default 30 s. Not a speed target.
+describe('gridloop calendar', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     ({ db, url } = await createTestDatabase());
   });

@@ -68,7 +68,7 @@ export interface BreakdownItem {
   /** The unit id (places), category code (categories, majors) or channel. */
   key: string;
   unit: { id: string; code: string; name: string; level: UnitLevel } | null;
-  category: { code: string; name: { zh: string; en: string } } | null;
+  category: { code: string; kind: 'component' | 'event'; name: { zh: string; en: string } } | null;
   channel: Channel | null;
   counts: Counts;
   rates: Record<RateCode, number | null>;
@@ -118,14 +118,14 @@ export async function breakdown(
     const categories = ids.length
       ? await db
           .selectFrom('category')
-          .select(['id', 'code', 'majorCode', 'nameZh', 'nameEn'])
+          .select(['id', 'code', 'majorCode', 'kind', 'nameZh', 'nameEn'])
           .where('id', 'in', ids)
           .execute()
       : [];
     if (by === 'categories') {
       items = categories.map((c) =>
         item(c.code, groups.get(c.id)?.counts ?? zeroCounts(), {
-          category: { code: c.code, name: { zh: c.nameZh, en: c.nameEn } },
+          category: { code: c.code, kind: c.kind, name: { zh: c.nameZh, en: c.nameEn } },
         }),
       );
     } else {
@@ -133,7 +133,7 @@ export async function breakdown(
       const majors = majorCodes.length
         ? await db
             .selectFrom('category')
-            .select(['code', 'nameZh', 'nameEn'])
+            .select(['code', 'kind', 'nameZh', 'nameEn'])
             .where(
               'code',
               'in',
@@ -141,15 +141,22 @@ export async function breakdown(
             )
             .execute()
         : [];
-      const names = new Map(majors.map((m) => [m.code.slice(0, 2), { zh: m.nameZh, en: m.nameEn }]));
+      const names = new Map(majors.map((m) => [m.code.slice(0, 2), m]));
       const sums = new Map<string, Counts>();
+      const kinds = new Map(categories.map((c) => [c.majorCode, c.kind]));
       for (const c of categories) {
         const sum = sums.get(c.majorCode) ?? zeroCounts();
         addInto(sum, groups.get(c.id)?.counts ?? zeroCounts());
         sums.set(c.majorCode, sum);
       }
       items = [...sums].map(([major, counts]) =>
-        item(major, counts, { category: { code: major, name: names.get(major) ?? { zh: major, en: major } } }),
+        item(major, counts, {
+          category: {
+            code: major,
+            kind: names.get(major)?.kind ?? kinds.get(major) ?? 'event',
+            name: { zh: names.get(major)?.nameZh ?? major, en: names.get(major)?.nameEn ?? major },
+          },
+        }),
       );
     }
   }

@@ -20,6 +20,8 @@ import {
   ZDefinitions,
   ZPanel,
   ZPanelQuery,
+  ZPostQuery,
+  ZPosts,
   ZRanking,
   ZRankingQuery,
   ZTrend,
@@ -32,6 +34,7 @@ import {
   ZIndicatorSettings,
 } from './indicator-settings.js';
 import { formatRange, parsePeriod } from './period.js';
+import { postDefinitions, postIndicators } from './posts.js';
 import { panel, type Slice } from './query.js';
 import { ranking } from './ranking.js';
 import { loadSlice } from './slice.js';
@@ -180,6 +183,29 @@ export async function indicatorRoutes(app: FastifyInstance): Promise<void> {
   );
 
   r.get(
+    '/api/indicators/posts',
+    {
+      schema: {
+        tags,
+        summary: 'Indicators by post: each grid worker, dispatcher or handler of a unit over a period / 岗位考核',
+        description:
+          'Counted from the case event log by who took each step, on cases of the unit. Everyone holding the post ' +
+          'on the unit or below is listed, also with nothing done. Figures and rates are defined in /api/indicators/definitions.',
+        querystring: ZPostQuery,
+        response: { 200: ZPosts, ...errorResponses(400, 401, 404, 422) },
+      },
+    },
+    async (request) => {
+      const actor = requireStaff(request);
+      const q = request.query;
+      const period = parsePeriod({ ...q, date: q.date ?? today() });
+      const slice = await authorizedSlice(request, actor, q, 'ranking');
+      const items = await postIndicators(app.db, slice, period, q.post);
+      return { scope: scopeOf(slice), period: { kind: period.kind, ...formatRange(period) }, post: q.post, items };
+    },
+  );
+
+  r.get(
     '/api/indicators/definitions',
     {
       schema: {
@@ -203,6 +229,7 @@ export async function indicatorRoutes(app: FastifyInstance): Promise<void> {
           numerator: { plus: [...d.numerator.plus], minus: [...(d.numerator.minus ?? [])] },
           denominator: { plus: [...d.denominator.plus], minus: [...(d.denominator.minus ?? [])] },
         })),
+        posts: postDefinitions(),
         settings: await readIndicatorSettings(app.db),
       };
     },

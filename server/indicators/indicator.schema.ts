@@ -8,6 +8,7 @@ import { BREAKDOWN_BY, MAX_TREND_PERIODS } from './breakdown.js';
 import { AVERAGE_CODES, CURRENT_COUNTS, DUE_COUNTS, FLOW_COUNTS, RATE_CODES } from './definitions.js';
 import { ZIndicatorSettings } from './indicator-settings.js';
 import { PERIOD_KINDS } from './period.js';
+import { POSTS } from './posts.js';
 
 const ZDay = z.string().describe('yyyy-mm-dd (+08:00)');
 
@@ -51,6 +52,11 @@ export const ZBreakdownQuery = z.strictObject({
   by: z
     .enum(BREAKDOWN_BY)
     .describe('places: the unit each case is placed in (its grid); categories: minor; majors; channels'),
+});
+
+export const ZPostQuery = z.strictObject({
+  ...sliceFields,
+  post: z.enum(POSTS).describe('grid_worker, dispatcher or handler'),
 });
 
 const ZRange = z.object({ from: ZDay, to: ZDay });
@@ -123,7 +129,13 @@ export const ZBreakdown = z.object({
     z.object({
       key: z.string().describe('Unit id, category code, major code (2 digits) or channel'),
       unit: ZUnitRef.nullable(),
-      category: z.object({ code: z.string(), name: z.object({ zh: z.string(), en: z.string() }) }).nullable(),
+      category: z
+        .object({
+          code: z.string(),
+          kind: z.enum(['component', 'event']),
+          name: z.object({ zh: z.string(), en: z.string() }),
+        })
+        .nullable(),
       channel: z.enum(CHANNELS).nullable(),
       counts: ZFlowCounts,
       rates: ZRateValues,
@@ -131,6 +143,22 @@ export const ZBreakdown = z.object({
     }),
   ),
 });
+
+export const ZPosts = z.object({
+  scope: ZScope,
+  period: ZRange.extend({ kind: z.enum(PERIOD_KINDS) }),
+  post: z.enum(POSTS),
+  items: z.array(
+    z.object({
+      account: z.object({ id: z.string(), name: z.string() }),
+      where: z.array(z.string()).describe('The units or departments where they hold the post'),
+      figures: z.record(z.string(), z.number()),
+      rates: z.record(z.string(), z.number().nullable()),
+    }),
+  ),
+});
+
+const ZPostFigure = z.object({ code: z.string(), zh: z.string(), en: z.string(), definition: z.string() });
 
 const ZFormula = z.object({ plus: z.array(z.string()), minus: z.array(z.string()) });
 
@@ -165,6 +193,13 @@ export const ZDefinitions = z.object({
       divisor: z.number(),
       unit: z.string(),
       definition: z.string(),
+    }),
+  ),
+  posts: z.record(
+    z.enum(POSTS),
+    z.object({
+      figures: z.array(ZPostFigure),
+      rates: z.array(ZPostFigure.extend({ numerator: z.string(), denominator: z.string() })),
     }),
   ),
   settings: ZIndicatorSettings,

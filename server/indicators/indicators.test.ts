@@ -783,6 +783,66 @@ describe('indicators', () => {
     }
   });
 
+  it('counts March by post: each grid worker, dispatcher and handler, by the steps they took', async () => {
+    const posts = async (post: string) => {
+      const res = await leader.request(
+        'GET',
+        `/api/indicators/posts?unitId=${unitId(t.subdistrict)}&period=month&date=2025-03-01&post=${post}`,
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as {
+        items: { account: { id: string }; figures: Record<string, number>; rates: Record<string, number | null> }[];
+      };
+      return new Map(body.items.map((i) => [i.account.id, i]));
+    };
+    const workers = await posts('grid_worker');
+    expect([...workers.keys()]).toEqual([actor('w1').id, actor('w2').id]); // most reports first
+    // w1: reports #1 #5 #11 #6, all valid (registered, on the spot, registered, self-registered); handled #5 on
+    // the spot; verified #1 and #2, each the same afternoon (on time).
+    expect(workers.get(actor('w1').id)).toMatchObject({
+      figures: { reports: 4, validReports: 4, selfHandled: 1, verifications: 2, verificationsOnTime: 2 },
+      rates: { validReportRate: 1, onTimeVerificationRate: 1 },
+    });
+    // w2: reports #3 and #8 (#8 merged into #3: not valid); verified #3 twice (failed, then passed), on time.
+    expect(workers.get(actor('w2').id)).toMatchObject({
+      figures: { reports: 2, validReports: 1, selfHandled: 0, verifications: 2, verificationsOnTime: 2 },
+      rates: { validReportRate: 0.5, onTimeVerificationRate: 1 },
+    });
+    // Dispatchers: disp registered #1 #2 #3 #4 #11 (#2 late), rejected #7, dispatched #1, #2 twice, #3, #4, #6,
+    // #11. w1's self-registration of #6 is a grid worker's step, not a dispatcher's. The committee's dispatcher
+    // is listed with nothing done.
+    const dispatchers = await posts('dispatcher');
+    expect(dispatchers.get(actor('disp').id)).toMatchObject({
+      figures: { registered: 5, registeredOnTime: 4, rejected: 1, dispatched: 7, closed: 0 },
+      rates: { onTimeRegistrationRate: 0.8 },
+    });
+    expect(dispatchers.has(actor('w1').id)).toBe(false);
+    expect([...dispatchers.values()].filter((d) => d.figures.registered === 0)).toHaveLength(1);
+    // Handlers: h1 acknowledged #1 #3 #6, returned #2, reported handling of #1 and of #3 twice (the rework
+    // restarts the stage's clock: all within their limits); h2 acknowledged #2 #11 #4, handled #2 late.
+    const handlers = await posts('handler');
+    expect(handlers.get(actor('h1').id)).toMatchObject({
+      figures: { acknowledged: 3, returned: 1, handled: 3, handledOnTime: 3 },
+      rates: { onTimeHandlingRate: 1 },
+    });
+    expect(handlers.get(actor('h2').id)).toMatchObject({
+      figures: { acknowledged: 3, returned: 0, handled: 1, handledOnTime: 0 },
+      rates: { onTimeHandlingRate: 0 },
+    });
+    // A committee sees its own grid worker only; posts are rankings: a handler may not read them.
+    const c1 = await committee1.request('GET', '/api/indicators/posts?post=grid_worker&date=2025-03-01');
+    expect((c1.json().items as { account: { id: string } }[]).map((i) => i.account.id)).toEqual([actor('w1').id]);
+    expect(
+      (await handler1.request('GET', `/api/indicators/posts?unitId=${unitId(t.subdistrict)}&post=handler`)).statusCode,
+    ).toBe(404);
+    expect((await leader.request('GET', '/api/indicators/posts?post=leader')).statusCode).toBe(400);
+    const definitions = (await leader.request('GET', '/api/indicators/definitions')).json();
+    expect(definitions.posts.grid_worker.rates.map((r: { code: string }) => r.code)).toEqual([
+      'validReportRate',
+      'onTimeVerificationRate',
+    ]);
+  });
+
   it('ranks the communities and the departments by the weighted score (30/35/35)', async () => {
     const units = await leader.request(
       'GET',

@@ -6,12 +6,15 @@ import {
   Bell,
   Calendar,
   Collection,
+  DataLine,
   EditPen,
+  Histogram,
   House,
   Location,
   MapLocation,
   Medal,
   Message,
+  Monitor,
   OfficeBuilding,
   Search,
   Setting,
@@ -31,6 +34,10 @@ export interface Section {
     | 'cases'
     | 'case-report'
     | 'assessment'
+    | 'dashboard'
+    | 'heatmap'
+    | 'hotspots'
+    | 'wall'
     | 'territory'
     | 'departments'
     | 'accounts'
@@ -50,6 +57,10 @@ export interface Section {
     | 'cases.nav.list'
     | 'cases.nav.report'
     | 'exports.nav.assessment'
+    | 'analysis.nav.dashboard'
+    | 'analysis.nav.heatmap'
+    | 'analysis.nav.hotspots'
+    | 'wall.nav.title'
     | 'admin.nav.categories'
     | 'admin.nav.rules'
     | 'admin.nav.calendar'
@@ -65,6 +76,9 @@ export interface Section {
     | 'cases.home.listDesc'
     | 'cases.home.reportDesc'
     | 'exports.home.assessmentDesc'
+    | 'analysis.home.dashboardDesc'
+    | 'analysis.home.heatmapDesc'
+    | 'analysis.home.hotspotsDesc'
     | 'admin.home.categoriesDesc'
     | 'admin.home.rulesDesc'
     | 'admin.home.calendarDesc'
@@ -72,6 +86,8 @@ export interface Section {
   icon: Component;
   /** Shown only when this ability is true; always shown when absent. */
   ability?: Ability;
+  /** Opens in a tab of its own, outside the shell (the wall display). */
+  newTab?: boolean;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -117,6 +133,30 @@ export const SECTIONS: readonly Section[] = [
     ability: 'reportCases',
   },
   {
+    name: 'dashboard',
+    path: '/dashboard',
+    titleKey: 'analysis.nav.dashboard',
+    descriptionKey: 'analysis.home.dashboardDesc',
+    icon: DataLine,
+    ability: 'readAssessment',
+  },
+  {
+    name: 'heatmap',
+    path: '/heatmap',
+    titleKey: 'analysis.nav.heatmap',
+    descriptionKey: 'analysis.home.heatmapDesc',
+    icon: MapLocation,
+    ability: 'readAssessment',
+  },
+  {
+    name: 'hotspots',
+    path: '/hotspots',
+    titleKey: 'analysis.nav.hotspots',
+    descriptionKey: 'analysis.home.hotspotsDesc',
+    icon: Histogram,
+    ability: 'readAssessment',
+  },
+  {
     name: 'assessment',
     path: '/assessment',
     titleKey: 'exports.nav.assessment',
@@ -124,6 +164,8 @@ export const SECTIONS: readonly Section[] = [
     icon: Medal,
     ability: 'readAssessment',
   },
+  // The wall display: for those who may read indicators and rankings, in a tab of its own.
+  { name: 'wall', path: '/wall', titleKey: 'wall.nav.title', icon: Monitor, ability: 'readAssessment', newTab: true },
   {
     name: 'territory',
     path: '/territory',

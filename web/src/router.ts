@@ -59,6 +59,13 @@ export const router = createRouter({
       ],
     },
     {
+      // The wall display (大屏): full screen, outside the staff shell's menu frame; a staff sign-in still.
+      path: '/wall',
+      name: 'wall',
+      component: () => import('@/pages/wall/WallPage.vue'),
+      meta: { ability: 'readAssessment', titleKey: 'wall.title' },
+    },
+    {
       path: '/',
       component: () => import('@/layouts/AppShell.vue'),
       children: [
@@ -98,6 +105,24 @@ export const router = createRouter({
           name: 'case',
           component: () => import('@/pages/cases/CasePage.vue'),
           meta: { ability: 'readCases', titleKey: 'cases.nav.list' },
+        },
+        {
+          path: 'dashboard',
+          name: 'dashboard',
+          component: () => import('@/pages/analysis/DashboardPage.vue'),
+          meta: { ability: 'readAssessment', titleKey: 'analysis.nav.dashboard' },
+        },
+        {
+          path: 'heatmap',
+          name: 'heatmap',
+          component: () => import('@/pages/analysis/HeatMapPage.vue'),
+          meta: { ability: 'readAssessment', titleKey: 'analysis.nav.heatmap' },
+        },
+        {
+          path: 'hotspots',
+          name: 'hotspots',
+          component: () => import('@/pages/analysis/HotspotsPage.vue'),
+          meta: { ability: 'readAssessment', titleKey: 'analysis.nav.hotspots' },
         },
         {
           path: 'assessment',

@@ -163,6 +163,10 @@ export interface CaseListQuery {
   number?: string;
   /** Words in the title, description or address, or the start of a number. */
   q?: string;
+  /** Only cases placed in this unit's subtree. */
+  unitId?: string;
+  /** ISO time: cases reported at or after it. */
+  since?: string;
 }
 
 export interface DuplicateCandidate {
@@ -216,6 +220,8 @@ export const listCases = (query: CaseListQuery, signal?: AbortSignal) =>
       before: query.before,
       number: query.number,
       q: query.q,
+      unitId: query.unitId,
+      since: query.since,
     },
     signal,
   });
@@ -360,11 +366,36 @@ export interface CasePointCollection {
   }[];
 }
 
-export const getCasePoints = (query: { lights?: Light[] }, signal?: AbortSignal) =>
+export const getCasePoints = (
+  query: { lights?: Light[]; states?: CaseState[]; since?: string; until?: string },
+  signal?: AbortSignal,
+) =>
   api.get<CasePointCollection>('/api/cases/map', {
-    query: { light: query.lights?.length ? query.lights.join(',') : undefined },
+    query: {
+      light: query.lights?.length ? query.lights.join(',') : undefined,
+      state: query.states?.length ? query.states.join(',') : undefined,
+      since: query.since,
+      until: query.until,
+    },
     signal,
   });
+
+/** One step of the wall display's feed: nothing personal (server/cases/case-feed.ts). */
+export interface FeedStep {
+  caseId: string;
+  number: string;
+  seq: number;
+  action: CaseAction;
+  toState: CaseState;
+  category: { code: string; name: Bilingual };
+  unitName: string | null;
+  light: Light;
+  at: string;
+}
+
+/** The latest steps of cases in my scope, newest first (GET /api/cases/feed). */
+export const getCaseFeed = (limit: number, signal?: AbortSignal) =>
+  api.get<ListResponse<FeedStep>>('/api/cases/feed', { query: { limit }, signal });
 
 /** A category the words of a report suggest (类别建议); confidence 0–1. */
 export interface CategorySuggestion {

@@ -5,6 +5,8 @@
 import { createI18n } from 'vue-i18n';
 import adminEn from './admin.en';
 import adminZhCN, { type AdminMessages } from './admin.zh-CN';
+import analysisEn from './analysis.en';
+import analysisZhCN, { type AnalysisMessages } from './analysis.zh-CN';
 import casesEn from './cases.en';
 import casesZhCN, { type CasesMessages } from './cases.zh-CN';
 import en from './en';
@@ -12,6 +14,8 @@ import exportsEn from './exports.en';
 import exportsZhCN, { type ExportsMessages } from './exports.zh-CN';
 import publicEn from './public.en';
 import publicZhCN, { type PublicMessages } from './public.zh-CN';
+import wallEn from './wall.en';
+import wallZhCN, { type WallMessages } from './wall.zh-CN';
 import zhCN, { type Messages } from './zh-CN';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -39,6 +43,8 @@ type AllMessages = Messages & {
   cases: CasesMessages;
   admin: AdminMessages;
   exports: ExportsMessages;
+  analysis: AnalysisMessages;
+  wall: WallMessages;
 };
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
@@ -46,8 +52,24 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
   messages: {
-    'zh-CN': { ...zhCN, public: publicZhCN, cases: casesZhCN, admin: adminZhCN, exports: exportsZhCN },
-    en: { ...en, public: publicEn, cases: casesEn, admin: adminEn, exports: exportsEn },
+    'zh-CN': {
+      ...zhCN,
+      public: publicZhCN,
+      cases: casesZhCN,
+      admin: adminZhCN,
+      exports: exportsZhCN,
+      analysis: analysisZhCN,
+      wall: wallZhCN,
+    },
+    en: {
+      ...en,
+      public: publicEn,
+      cases: casesEn,
+      admin: adminEn,
+      exports: exportsEn,
+      analysis: analysisEn,
+      wall: wallEn,
+    },
   },
 });
 

@@ -72,11 +72,11 @@ export function addBaseLayer(map: MapLibreMap, settings: MapSettings): void {
 type MapLibre = typeof import('./maplibre').default;
 
 /** The map's own background: the grid polygons are the map when there is no base layer. */
-const BLANK_STYLE: StyleSpecification = {
+const blankStyle = (background: string): StyleSpecification => ({
   version: 8,
   sources: {},
-  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f6' } }],
-};
+  layers: [{ id: 'background', type: 'background', paint: { 'background-color': background } }],
+});
 
 /**
  * A map as every Gridloop screen draws one: MapLibre loaded on demand, no rotation or tilt, zoom
@@ -86,12 +86,14 @@ const BLANK_STYLE: StyleSpecification = {
 export async function openGridMap(
   element: HTMLElement,
   view: { center: LngLat; zoom: number },
+  /** The background under the grids where no base map is set (the wall display's is dark). */
+  background = '#eef2f6',
 ): Promise<{ maplibre: MapLibre; map: MapLibreMap; datum: Datum }> {
   const [maplibre, settings] = await Promise.all([import('./maplibre').then((m) => m.default), loadMapSettings()]);
   const datum = datumOf(settings);
   const map = new maplibre.Map({
     container: element,
-    style: BLANK_STYLE,
+    style: blankStyle(background),
     center: datum.toMap(view.center),
     zoom: view.zoom,
     attributionControl: false,
