@@ -25,7 +25,7 @@ import { exportFileName, openCaseExport } from './case-export.js';
 import { mayUnmask, PURPOSE_MIN } from './export.policy.js';
 import { ZAssessment, ZAssessmentQuery, ZCaseExportRequest, ZOpenData, ZOpenDataQuery } from './export.schema.js';
 import { firstDay, formatMonth, monthsRange, parseMonth } from './month.js';
-import { OPEN_DATA_COLUMNS, openDataCells, openDataCounts } from './open-data.js';
+import { OPEN_DATA_COLUMNS, openDataCells, openDataCounts, SUPPRESS_BELOW } from './open-data.js';
 import { CSV_TYPE, csvWriter, OutputClosed, type TableColumn, XLSX_TYPE, xlsxWriter } from './table-writer.js';
 
 /** Exports running at once in this process: each holds a database connection while it streams. */
@@ -246,12 +246,14 @@ export async function exportRoutes(app: FastifyInstance): Promise<void> {
       unit: unit ? { code: unit.code, name: unit.name } : null,
       generatedAt: new Date().toISOString(),
       items,
+      suppressBelow: SUPPRESS_BELOW,
     };
   }
 
   const openDataDescription =
     'Cases reported, registered and closed per grid and category over whole months (Beijing time), from the ' +
-    'daily indicator rollup: no case ids, texts, places, times or people. At most 12 months per request.';
+    'daily indicator rollup: no case ids, texts, places, times or people. At most 12 months per request. ' +
+    'Counts of 1 or 2 are suppressed (null in JSON, "<3" in CSV): they could point at a household.';
 
   r.get(
     '/api/public/open-data/case-counts',

@@ -84,9 +84,10 @@ export const ZOpenData = z.object({
     z.object({
       grid: z.object({ code: z.string(), name: z.string(), level: z.string() }),
       category: z.object({ code: z.string(), name: z.object({ zh: z.string(), en: z.string() }) }),
-      reported: z.number(),
-      registered: z.number(),
-      closed: z.number(),
+      reported: z.number().nullable(),
+      registered: z.number().nullable(),
+      closed: z.number().nullable(),
     }),
   ),
+  suppressBelow: z.number().describe('Counts from 1 up to this (excluded) are published as null: fewer than it'),
 });

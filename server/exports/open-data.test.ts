@@ -65,7 +65,7 @@ describe('public open data', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=300');
     const data = res.json();
-    expect(data).toMatchObject({ from: '2025-03', to: '2025-03', unit: null });
+    expect(data).toMatchObject({ from: '2025-03', to: '2025-03', unit: null, suppressBelow: 3 });
     expect(data.items).toEqual([
       {
         grid: { code: t.grids[0], name: '第1网格', level: 'grid' },
@@ -77,7 +77,7 @@ describe('public open data', () => {
       {
         grid: { code: t.grids[0], name: '第1网格', level: 'grid' },
         category: { code: catB.code, name: { zh: '占道经营', en: 'Street trading' } },
-        reported: 2,
+        reported: null, // 2: fewer than 3, suppressed
         registered: 0,
         closed: 0,
       },
@@ -117,7 +117,7 @@ describe('public open data', () => {
     ]);
     expect(rows.slice(1)).toEqual([
       [t.grids[0], '第1网格', catA.code, '暴露垃圾', '4', '3', '3'],
-      [t.grids[0], '第1网格', catB.code, '占道经营', '2', '0', '0'],
+      [t.grids[0], '第1网格', catB.code, '占道经营', '<3', '0', '0'],
       [t.grids[3], '第4网格', catB.code, '占道经营', '4', '4', '4'],
     ]);
 
