@@ -42,6 +42,48 @@ export interface NamedText {
   en: string;
 }
 
+/**
+ * A category's extra questions (补充问题): what a reporter is asked beyond the description, served as
+ * the Open311 service definition's attributes. `order` sorts them (1 first); list questions offer
+ * `values`, the others none.
+ */
+export const QUESTION_DATATYPES = [
+  'string',
+  'number',
+  'datetime',
+  'text',
+  'singlevaluelist',
+  'multivaluelist',
+] as const;
+export type QuestionDatatype = (typeof QUESTION_DATATYPES)[number];
+
+export const QUESTION_DATATYPE_LABELS: Record<QuestionDatatype, { zh: string; en: string }> = {
+  string: { zh: '单行文字', en: 'Text (one line)' },
+  number: { zh: '数字', en: 'Number' },
+  datetime: { zh: '日期时间', en: 'Date and time' },
+  text: { zh: '多行文字', en: 'Text (several lines)' },
+  singlevaluelist: { zh: '单选', en: 'One choice' },
+  multivaluelist: { zh: '多选', en: 'Several choices' },
+};
+
+/** Datatypes whose answers are picked from `values`. */
+export const isListDatatype = (d: QuestionDatatype) => d === 'singlevaluelist' || d === 'multivaluelist';
+
+/** At most this many questions per category, and values per question. */
+export const QUESTION_LIMITS = { questions: 20, values: 50 } as const;
+
+/** A question's code: letters, digits, `_` and `-` (it travels in form fields as attribute[code]). */
+export const QUESTION_CODE_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+
+export interface CategoryQuestion {
+  code: string;
+  datatype: QuestionDatatype;
+  required: boolean;
+  order: number;
+  description: NamedText;
+  values: { key: string; name: NamedText }[];
+}
+
 export interface TimeLimitView {
   urgency: Urgency;
   stage: Stage;
@@ -68,6 +110,8 @@ export interface CategoryView {
   serviceNotice: NamedText | null;
   keywords: string[];
   disabled: boolean;
+  /** Extra questions asked when reporting under it (Open311 attributes), in order. */
+  questions: CategoryQuestion[];
   /** The category's own limits (the rest come from the defaults). */
   limits: TimeLimitView[];
   abilities: { update: boolean };

@@ -286,6 +286,56 @@ export const ERRORS = {
     zh: '告警位置不在该设备密钥的辖区网格内',
     en: "The alarm's place is not in a grid of this machine key's unit",
   },
+  OPEN311_KEY_UNIT_INVALID: {
+    status: 422,
+    zh: 'Open311 接口密钥须绑定到一个区（即其 jurisdiction_id）',
+    en: 'An Open311 key is bound to a district (its jurisdiction_id)',
+  },
+  // Open311 GeoReport v2 (server/open311): answered in the specification's error format.
+  OPEN311_FORMAT_UNKNOWN: {
+    status: 400,
+    zh: '不支持的格式：请在地址末尾使用 .xml 或 .json',
+    en: 'Unsupported format: end the URL with .xml or .json',
+  },
+  OPEN311_JURISDICTION_REQUIRED: {
+    status: 400,
+    zh: '缺少 jurisdiction_id（本服务接入多个区，须指明区划代码）',
+    en: 'jurisdiction_id was not provided (this endpoint serves several districts)',
+  },
+  OPEN311_JURISDICTION_UNKNOWN: { status: 404, zh: '没有这个 jurisdiction_id', en: 'jurisdiction_id not found' },
+  OPEN311_API_KEY_INVALID: {
+    status: 403,
+    zh: 'api_key 缺失、无效、已吊销或不适用于此区',
+    en: 'Missing or invalid api_key (unknown, revoked, or not for this jurisdiction)',
+  },
+  OPEN311_SERVICE_REQUIRED: { status: 400, zh: '缺少 service_code', en: 'service_code was not provided' },
+  OPEN311_SERVICE_UNKNOWN: { status: 404, zh: '没有这个 service_code', en: 'service_code not found' },
+  OPEN311_REQUEST_UNKNOWN: {
+    status: 404,
+    zh: '没有这个服务请求（service_request_id）',
+    en: 'No such service request (service_request_id)',
+  },
+  OPEN311_LOCATION_REQUIRED: {
+    status: 400,
+    zh: '请提供位置：lat 与 long、address_string 或 address_id',
+    en: 'A location is needed: lat and long, address_string or address_id',
+  },
+  OPEN311_LOCATION_OUTSIDE: {
+    status: 400,
+    zh: '位置不在该区（jurisdiction_id）范围内',
+    en: 'The location lies outside the jurisdiction',
+  },
+  OPEN311_ATTRIBUTE_INVALID: {
+    status: 400,
+    zh: '补充问题（attribute）的回答有误',
+    en: 'An attribute (extra question) answer is invalid',
+  },
+  OPEN311_DATE_RANGE_INVALID: {
+    status: 400,
+    zh: '时间范围有误：start_date 与 end_date 须为带时区的 W3C 时间（如 2026-01-01T00:00:00+08:00），起止有序，且不超过 90 天',
+    en: 'Invalid dates: start_date and end_date are W3C times with a zone (e.g. 2026-01-01T00:00:00Z), in order, at most 90 days apart',
+  },
+  OPEN311_PARAMETER_INVALID: { status: 400, zh: '请求参数有误', en: 'A request parameter is invalid' },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

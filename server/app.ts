@@ -40,6 +40,7 @@ import { EventHub } from './live/event-hub.js';
 import { liveRoutes } from './live/live.routes.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
+import { open311Routes } from './open311/open311.routes.js';
 import { meetingRoutes } from './summons/meeting.routes.js';
 import { summonsRoutes } from './summons/summons.routes.js';
 import { mapSettingsRoutes } from './territory/map-settings.routes.js';
@@ -146,6 +147,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(meetingRoutes);
   await app.register(indicatorRoutes);
   await app.register(intakeRoutes);
+  await app.register(open311Routes);
   await app.register(caseBoardRoutes);
   await app.register(hotspotRoutes);
   await app.register(caseFeedRoutes);

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { calendarCommand } from './cli/calendar.js';
 import { auditCommand, importUnitsCommand, migrateCommand, seedCommand, userCommand } from './cli/commands.js';
 import { machineKeyCommand } from './cli/machine-key.js';
+import { open311Command } from './cli/open311.js';
 import { CliError } from './cli/output.js';
 import { ensureWebBuilt, serve } from './cli/serve.js';
 import { loadConfig } from './config.js';
@@ -22,6 +23,7 @@ const HELP: Record<string, string> = {
   audit verify|seal         校验或封存审计链 / verify or seal the audit chain
   calendar due|check|hours  工作日历与时限 / working calendar and deadlines
   machine-key add|list|revoke 设备密钥（物联感知告警接入）/ machine keys for sensor alarms
+  open311 key add|list|revoke Open311 接口密钥 / Open311 api_keys
   build-web                 构建前端 / build the web application
   bench [placement|web|exports] 性能测试 / benchmarks
 
@@ -64,6 +66,12 @@ gridloop machine-key list
 gridloop machine-key revoke <id | key prefix>
   A key for a device group (sensor gateway, video analytics) to POST /api/intake/alarms into the unit's
   grids. The key is printed once; only its hash is kept.`,
+  open311: `gridloop open311 key add <name> [--jurisdiction <district code>]
+gridloop open311 key list
+gridloop open311 key revoke <id | key prefix>
+  An api_key for an application to POST /open311/v2/requests into one district (its jurisdiction_id,
+  printed with the key; --jurisdiction may be left out when there is one district). Printed once; only
+  its hash is kept.`,
   bench: 'gridloop bench [placement|web|exports]\n  Runs the benchmarks (see docs/benchmarks.md).',
 };
 
@@ -89,6 +97,7 @@ export async function main(argv: string[]): Promise<void> {
       year: { type: 'string' },
       note: { type: 'string' },
       channel: { type: 'string' },
+      jurisdiction: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -121,6 +130,8 @@ export async function main(argv: string[]): Promise<void> {
       return calendarCommand(config, rest, values);
     case 'machine-key':
       return machineKeyCommand(config, rest, values);
+    case 'open311':
+      return open311Command(config, rest, values);
     case 'build-web':
       return ensureWebBuilt((l) => console.log(l), true);
     case 'bench': {

@@ -36,10 +36,11 @@ export async function machineKeyCommand(config: Config, args: string[], options:
       if (!options.unit) throw usage('需要 --unit <单位编码> / --unit <unit code> is needed');
       const channel = (options.channel ?? 'sensor') as MachineChannel;
       if (!MACHINE_CHANNELS.includes(channel)) throw usage(`未知渠道 / unknown channel: ${options.channel}`);
+      if (channel === 'open311') throw usage('Open311 密钥请用 / Open311 keys: gridloop open311 key add <name>');
       return withDatabase(config, async (db) => {
         const unit = await db
           .selectFrom('unit')
-          .select(['id', 'path', 'district', 'code', 'name'])
+          .select(['id', 'path', 'district', 'code', 'name', 'level'])
           .where('code', '=', options.unit ?? '')
           .executeTakeFirst();
         if (!unit) throw new CliError(`单位不存在 / no unit with code ${options.unit}`, 2);

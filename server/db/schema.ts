@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CaseState, Channel, CloseReason, Satisfaction, SolvedLevel, Stage, Urgency } from '../../common/cases.js';
+import type { CategoryQuestion } from '../../common/catalogue.js';
 import type { Role } from '../../common/roles.js';
 import type { AttendeeKind, SummonsReply, SummonsReplyUnit, SummonsState } from '../../common/summons.js';
 import type { DepartmentKind, DepartmentLevel, UnitGeometry, UnitKind, UnitLevel } from '../../common/territory.js';
@@ -144,6 +145,8 @@ export interface CategoryTable {
   serviceNoticeEn: string | null;
   keywords: Generated<string[]>;
   disabled: Generated<boolean>;
+  /** Extra questions (migration 0011), checked by the catalogue's schema. */
+  questions: ColumnType<CategoryQuestion[], string | undefined, string>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -461,7 +464,7 @@ export interface MachineKeyTable {
   id: string;
   district: string;
   name: string;
-  channel: 'sensor';
+  channel: 'sensor' | 'open311';
   unitId: string;
   unitPath: string;
   keyPrefix: string;
@@ -488,7 +491,22 @@ export interface AlarmTable {
   attached: boolean;
 }
 
+/** What an Open311 request carried beyond its case (migration 0011); contact fields are never served back. */
+export interface Open311RequestTable {
+  district: string;
+  caseId: string;
+  machineKeyId: string;
+  attributes: JSONColumnType<Record<string, string | string[]>, string, string>;
+  mediaUrl: string | null;
+  addressId: string | null;
+  email: string | null;
+  deviceId: string | null;
+  accountId: string | null;
+  createdAt: Generated<Date>;
+}
+
 export interface Database {
+  open311Request: Open311RequestTable;
   machineKey: MachineKeyTable;
   alarm: AlarmTable;
   category: CategoryTable;

@@ -69,44 +69,58 @@ export function send(
 }
 
 /** A refused upload: its catalogue code, and which file of the batch it was (index and name). */
-function sendMediaError(reply: FastifyReply, request: FastifyRequest, error: MediaError) {
+function mediaFailure(request: FastifyRequest, error: MediaError): CodedFailure {
   request.log.info({ problem: error.problem, detail: error.detail, index: error.index }, 'upload refused');
   const code = MEDIA_ERROR_CODES[error.problem];
-  if (error.index === undefined) return send(reply, request, code);
+  if (error.index === undefined) return { code };
   const file = { index: error.index, name: error.filename ?? null };
-  const fields = [{ path: `body.file.${error.index}`, reason: ERRORS[code].en }];
-  return send(reply, request, code, fields, { file });
+  return { code, fields: [{ path: `body.file.${error.index}`, reason: ERRORS[code].en }], details: { file } };
+}
+
+/** A failure as the catalogue names it. */
+export interface CodedFailure {
+  code: ErrorCode;
+  fields?: FieldProblem[] | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Any error thrown while answering, as its catalogue code (logged as it deserves: client errors at
+ * info, the database gone and bugs at error). Scopes that answer in another format (Open311) map it.
+ */
+export function codedFailure(error: FastifyError, request: FastifyRequest): CodedFailure {
+  if (error instanceof AppError) return { code: error.code, fields: error.fields, details: error.details };
+  if (error instanceof MediaError) return mediaFailure(request, error);
+  if (hasZodFastifySchemaValidationErrors(error)) return { code: 'VALIDATION_FAILED', fields: validationFields(error) };
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'MALFORMED_JSON' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'PAYLOAD_TOO_LARGE' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'UNSUPPORTED_MEDIA_TYPE' };
+    case 'FST_ERR_VALIDATION':
+      return { code: 'VALIDATION_FAILED', fields: validationFields(error) };
+  }
+  if (error.statusCode === 429) return { code: 'RATE_LIMITED' };
+  if (error instanceof SyntaxError && error.statusCode === 400) return { code: 'MALFORMED_JSON' };
+  if (isDatabaseDown(error)) {
+    request.log.error({ err: error }, 'database unavailable');
+    return { code: 'DATABASE_UNAVAILABLE' };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    request.log.info({ err: error }, 'client error');
+    return { code: 'VALIDATION_FAILED', fields: [{ path: 'request', reason: error.message }] };
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return { code: 'INTERNAL' };
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return send(reply, request, error.code, error.fields, error.details);
-    if (error instanceof MediaError) return sendMediaError(reply, request, error);
-    if (hasZodFastifySchemaValidationErrors(error))
-      return send(reply, request, 'VALIDATION_FAILED', validationFields(error));
-    switch (error.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return send(reply, request, 'MALFORMED_JSON');
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return send(reply, request, 'PAYLOAD_TOO_LARGE');
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return send(reply, request, 'UNSUPPORTED_MEDIA_TYPE');
-      case 'FST_ERR_VALIDATION':
-        return send(reply, request, 'VALIDATION_FAILED', validationFields(error));
-    }
-    if (error.statusCode === 429) return send(reply, request, 'RATE_LIMITED');
-    if (error instanceof SyntaxError && error.statusCode === 400) return send(reply, request, 'MALFORMED_JSON');
-    if (isDatabaseDown(error)) {
-      request.log.error({ err: error }, 'database unavailable');
-      return send(reply, request, 'DATABASE_UNAVAILABLE');
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      request.log.info({ err: error }, 'client error');
-      return send(reply, request, 'VALIDATION_FAILED', [{ path: 'request', reason: error.message }]);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return send(reply, request, 'INTERNAL');
+    const failure = codedFailure(error, request);
+    return send(reply, request, failure.code, failure.fields, failure.details);
   });
 }

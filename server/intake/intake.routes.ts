@@ -29,6 +29,8 @@ const ZMachineKey = z.object({
   name: z.string(),
   channel: z.enum(MACHINE_CHANNELS),
   unitId: z.string(),
+  /** The district of the key's unit: an Open311 key's jurisdiction_id. */
+  district: z.string(),
   /** The first characters of the key, to tell keys apart; the key itself is never shown again. */
   prefix: z.string(),
   createdAt: z.string(),
@@ -41,6 +43,7 @@ const present = (row: MachineKeyRow): z.infer<typeof ZMachineKey> => ({
   name: row.name,
   channel: row.channel,
   unitId: row.unitId,
+  district: row.district,
   prefix: row.keyPrefix,
   createdAt: row.createdAt.toISOString(),
   revokedAt: row.revokedAt?.toISOString() ?? null,
@@ -100,19 +103,22 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Make a machine key for a unit; the key is in this answer only / 新建设备密钥（仅显示一次）',
+        description:
+          'channel `sensor` (default): alarms into the unit’s grids. channel `open311`: an Open311 api_key, bound to a ' +
+          'district unit whose district code is the jurisdiction_id (422 OPEN311_KEY_UNIT_INVALID otherwise).',
         body: z.strictObject({
           name: z.string().trim().min(2).max(100),
           unitId: z.uuid(),
           channel: z.enum(MACHINE_CHANNELS).default('sensor'),
         }),
-        response: { 201: ZMachineKey.extend({ key: z.string() }), ...errorResponses(400, 401, 403, 404) },
+        response: { 201: ZMachineKey.extend({ key: z.string() }), ...errorResponses(400, 401, 403, 404, 422) },
       },
     },
     async (request, reply) => {
       const actor = requireStaff(request);
       const unit = await app.db
         .selectFrom('unit')
-        .select(['id', 'path', 'district', 'code'])
+        .select(['id', 'path', 'district', 'code', 'level'])
         .where('id', '=', request.body.unitId)
         .executeTakeFirst();
       if (!unit) throw new AppError('NOT_FOUND', { fields: [{ path: 'body.unitId', reason: 'no such unit' }] });
@@ -162,7 +168,7 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
       config: { rateLimit: { max: 600, timeWindow: '1 minute', keyGenerator: (req) => machineRateKey(req) } },
     },
     async (request, reply) => {
-      const key = await authenticateMachine(app.db, request.headers.authorization);
+      const key = await authenticateMachine(app.db, request.headers.authorization, 'sensor');
       const idempotencyKey = request.headers['idempotency-key'];
       if (!idempotencyKey) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
       const body = request.body;

@@ -10,7 +10,8 @@ import { writeAudit } from '../audit/audit.writer.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 
-export const MACHINE_CHANNELS = ['sensor'] as const;
+/** `sensor`: alarms into a unit's grids; `open311`: Open311 requests into a district (its jurisdiction). */
+export const MACHINE_CHANNELS = ['sensor', 'open311'] as const;
 export type MachineChannel = (typeof MACHINE_CHANNELS)[number];
 
 /** `glk_` + 32 base64url characters (192 random bits); the first 12 characters are the lookup prefix. */
@@ -50,12 +51,24 @@ interface AuditWho {
   ip?: string | undefined;
 }
 
-/** Makes a key for a unit; returns the row and the key itself, which is never readable again. */
+/**
+ * Makes a key for a unit; returns the row and the key itself, which is never readable again. An
+ * Open311 key is bound to a district: the district is the jurisdiction it reports into.
+ */
 export async function createMachineKey(
   db: Db,
   who: AuditWho,
-  props: { name: string; channel: MachineChannel; unit: { id: string; path: string; district: string; code: string } },
+  props: {
+    name: string;
+    channel: MachineChannel;
+    unit: { id: string; path: string; district: string; code: string; level: string };
+  },
 ): Promise<{ row: MachineKeyRow; key: string }> {
+  if (props.channel === 'open311' && props.unit.level !== 'district') {
+    throw new AppError('OPEN311_KEY_UNIT_INVALID', {
+      fields: [{ path: 'body.unitId', reason: `a ${props.unit.level}, not a district` }],
+    });
+  }
   const key = `glk_${randomBytes(24).toString('base64url')}`;
   const row = await db.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -123,10 +136,12 @@ export async function listMachineKeys(db: Db, paths: string[]): Promise<MachineK
     .execute();
 }
 
-/** The key a machine presents (`Authorization: Bearer glk_…`), or a coded 401. */
-export async function authenticateMachine(db: Db, authorization: string | undefined): Promise<MachineKeyRow> {
-  const key = /^Bearer\s+(glk_[A-Za-z0-9_-]{32})\s*$/.exec(authorization ?? '')?.[1];
-  if (!key) throw new AppError('MACHINE_KEY_INVALID');
+/** The shape of a key: `glk_` and 32 base64url characters. */
+export const MACHINE_KEY_PATTERN = /^glk_[A-Za-z0-9_-]{32}$/;
+
+/** The row of a presented key (revoked ones too), or undefined when no key matches. */
+export async function findPresentedKey(db: Db, key: string): Promise<MachineKeyRow | undefined> {
+  if (!MACHINE_KEY_PATTERN.test(key)) return undefined;
   const row = await db
     .selectFrom('machineKey')
     .select([...COLUMNS, 'keyHash'])
@@ -134,8 +149,21 @@ export async function authenticateMachine(db: Db, authorization: string | undefi
     .executeTakeFirst();
   const stored = row ? Buffer.from(row.keyHash, 'hex') : Buffer.alloc(32);
   const matches = timingSafeEqual(stored, hashOf(key)) && Boolean(row);
-  if (!row || !matches) throw new AppError('MACHINE_KEY_INVALID');
-  if (row.revokedAt) throw new AppError('MACHINE_KEY_REVOKED');
+  if (!row || !matches) return undefined;
   const { keyHash: _hash, ...rest } = row;
   return rest;
+}
+
+/** The key a machine presents (`Authorization: Bearer glk_…`) for a channel, or a coded 401. */
+export async function authenticateMachine(
+  db: Db,
+  authorization: string | undefined,
+  channel: MachineChannel,
+): Promise<MachineKeyRow> {
+  const key = /^Bearer\s+(glk_[A-Za-z0-9_-]{32})\s*$/.exec(authorization ?? '')?.[1];
+  const row = key ? await findPresentedKey(db, key) : undefined;
+  // A key of another channel (an Open311 key at the alarm intake) is no key here.
+  if (!row || row.channel !== channel) throw new AppError('MACHINE_KEY_INVALID');
+  if (row.revokedAt) throw new AppError('MACHINE_KEY_REVOKED');
+  return row;
 }

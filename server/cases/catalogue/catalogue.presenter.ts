@@ -56,6 +56,7 @@ export function presentCategory(actor: Actor | null, c: CategoryRow, limits: rea
         : null,
     keywords: c.keywords,
     disabled: c.disabled,
+    questions: [...c.questions].sort((a, b) => a.order - b.order),
     limits: presentLimits(limits.filter((l) => l.categoryId === c.id)),
     abilities: { update: cataloguePolicy.manage(actor) },
   };

@@ -25,6 +25,7 @@ export function selectCategories(db: Db | Trx) {
       'serviceNoticeEn',
       'keywords',
       'disabled',
+      'questions',
     ])
     .orderBy('code');
 }

@@ -265,6 +265,46 @@ describe('catalogue API', () => {
     expect((await root.request('PATCH', '/api/categories/3777', { selfHandle: true })).statusCode).toBe(404);
   });
 
+  it('keeps a category’s extra questions well formed, in order, audited only when they change', async () => {
+    const question = (code: string, order: number, extra: Record<string, unknown> = {}) => ({
+      code,
+      datatype: 'string',
+      order,
+      description: { zh: '问题', en: 'Question' },
+      ...extra,
+    });
+    const list = {
+      ...question('kind', 1),
+      datatype: 'singlevaluelist',
+      required: true,
+      values: [{ key: 'a', name: { zh: '甲', en: 'A' } }],
+    };
+    const refusals: [unknown[], string][] = [
+      [[question('plate', 1), question('plate', 2)], 'body.questions.1.code'],
+      [[question('plate', 1), question('colour', 1)], 'body.questions.1.order'],
+      [[question('kind', 1, { datatype: 'multivaluelist' })], 'body.questions.0.values'],
+      [[question('plate', 1, { values: [{ key: 'a', name: { zh: '甲', en: 'A' } }] })], 'body.questions.0.values'],
+      [[{ ...list, values: [...list.values, ...list.values] }], 'body.questions.0.values.1.key'],
+      [[question('bad code', 1)], 'body.questions.0.code'],
+      [[question('plate', 1, { datatype: 'checkbox' })], 'body.questions.0.datatype'],
+    ];
+    for (const [questions, path] of refusals) {
+      const res = await root.request('PATCH', '/api/categories/3101', { questions });
+      expect(res.statusCode, path).toBe(400);
+      expect(res.json().error.fields.map((f: { path: string }) => f.path)).toContain(path);
+    }
+    const saved = await root.request('PATCH', '/api/categories/3101', { questions: [question('plate', 2), list] });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().questions).toEqual([
+      { ...list, values: [{ key: 'a', name: { zh: '甲', en: 'A' } }] },
+      { ...question('plate', 2), required: false, values: [] },
+    ]);
+    const updates = (await audits('category.updated')).length;
+    const again = await root.request('PATCH', '/api/categories/3101', { questions: [list, question('plate', 2)] });
+    expect(again.statusCode).toBe(200);
+    expect((await audits('category.updated')).length).toBe(updates);
+  });
+
   it('a disabled category takes no new reports but stays on its open cases, and only admins still see it', async () => {
     const caseId = await reported('3101');
     const disabled = await root.request('POST', '/api/categories/3101/disable');

@@ -267,7 +267,9 @@ export async function catalogueRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Change a category (installation administrators) / 修改案件分类',
-        description: 'Names, department kind, self-register/handle, duplicate radius and window, notice, keywords.',
+        description:
+          'Names, department kind, self-register/handle, duplicate radius and window, notice, keywords, extra questions ' +
+          '(the Open311 service definition: code, datatype, required, order, description, values).',
         params: ZCodeParams,
         body: ZUpdateCategoryRequest,
         response: { 200: ZCategoryDetail, ...errorResponses(400, 401, 403, 404, 422) },

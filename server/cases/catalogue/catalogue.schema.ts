@@ -8,8 +8,13 @@ import {
   CATEGORY_KINDS,
   type CategoryDetail,
   type CategoryList,
+  type CategoryQuestion,
   type CategoryView,
   type DispatchRuleView,
+  isListDatatype,
+  QUESTION_CODE_PATTERN,
+  QUESTION_DATATYPES,
+  QUESTION_LIMITS,
   TIME_LIMIT_UNITS,
   type TimeLimitView,
 } from '../../../common/catalogue.js';
@@ -23,6 +28,15 @@ export const ZTimeLimit = z.object({
   amount: z.number(),
   unit: z.enum(TIME_LIMIT_UNITS),
 }) satisfies z.ZodType<TimeLimitView>;
+
+export const ZCategoryQuestion = z.object({
+  code: z.string(),
+  datatype: z.enum(QUESTION_DATATYPES),
+  required: z.boolean(),
+  order: z.number(),
+  description: ZNamed,
+  values: z.array(z.object({ key: z.string(), name: ZNamed })),
+}) satisfies z.ZodType<CategoryQuestion>;
 
 export const ZCategoryView = z.object({
   id: z.string(),
@@ -39,6 +53,7 @@ export const ZCategoryView = z.object({
   serviceNotice: ZNamed.nullable(),
   keywords: z.array(z.string()),
   disabled: z.boolean(),
+  questions: z.array(ZCategoryQuestion),
   limits: z.array(ZTimeLimit),
   abilities: z.object({ update: z.boolean() }),
 }) satisfies z.ZodType<CategoryView>;
@@ -75,6 +90,52 @@ const ZNameInput = z.strictObject({ zh: z.string().trim().min(1).max(50), en: z.
 const ZNoticeInput = z.strictObject({ zh: z.string().trim().min(1).max(500), en: z.string().trim().min(1).max(1000) });
 const ZKeywords = z.array(z.string().trim().min(1).max(20)).max(20);
 
+const ZQuestionText = z.strictObject({ zh: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(400) });
+
+/**
+ * Extra questions as an administrator writes them: codes and orders unique within the category,
+ * list questions with at least one value (keys unique), other questions with none.
+ */
+export const ZCategoryQuestionsInput = z
+  .array(
+    z.strictObject({
+      code: z.string().trim().regex(QUESTION_CODE_PATTERN, 'letters, digits, _ or -, at most 40'),
+      datatype: z.enum(QUESTION_DATATYPES),
+      required: z.boolean().default(false),
+      order: z.number().int().min(1).max(999),
+      description: ZQuestionText,
+      values: z
+        .array(
+          z.strictObject({
+            key: z.string().trim().regex(QUESTION_CODE_PATTERN, 'letters, digits, _ or -, at most 40'),
+            name: z.strictObject({ zh: z.string().trim().min(1).max(100), en: z.string().trim().min(1).max(200) }),
+          }),
+        )
+        .max(QUESTION_LIMITS.values)
+        .default([]),
+    }),
+  )
+  .max(QUESTION_LIMITS.questions)
+  .superRefine((questions, ctx) => {
+    const seen = { code: new Set<string>(), order: new Set<number>() };
+    questions.forEach((q, i) => {
+      if (seen.code.has(q.code)) ctx.addIssue({ code: 'custom', path: [i, 'code'], message: 'used twice' });
+      if (seen.order.has(q.order)) ctx.addIssue({ code: 'custom', path: [i, 'order'], message: 'used twice' });
+      seen.code.add(q.code);
+      seen.order.add(q.order);
+      const list = isListDatatype(q.datatype);
+      if (list && q.values.length === 0)
+        ctx.addIssue({ code: 'custom', path: [i, 'values'], message: 'a list question needs values' });
+      if (!list && q.values.length > 0)
+        ctx.addIssue({ code: 'custom', path: [i, 'values'], message: 'only list questions take values' });
+      const keys = new Set<string>();
+      q.values.forEach((v, j) => {
+        if (keys.has(v.key)) ctx.addIssue({ code: 'custom', path: [i, 'values', j, 'key'], message: 'used twice' });
+        keys.add(v.key);
+      });
+    });
+  });
+
 const editable = {
   departmentKind: z.enum(DEPARTMENT_KINDS).nullable().optional(),
   selfRegister: z.boolean().optional(),
@@ -83,6 +144,7 @@ const editable = {
   duplicateWindowDays: z.number().int().min(1).max(365).optional(),
   serviceNotice: ZNoticeInput.nullable().optional(),
   keywords: ZKeywords.optional(),
+  questions: ZCategoryQuestionsInput.optional(),
 };
 
 export const ZCreateCategoryRequest = z.strictObject({

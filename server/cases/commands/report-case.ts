@@ -11,6 +11,7 @@ import { AppError } from '../../http/app-error.js';
 import { assertPhotosUsable, linkPhotos } from '../../media/photo.repository.js';
 import { uploaderOf } from '../../media/uploader.js';
 import { notifyCase } from '../../notifications/case-notices.js';
+import { escapeLike } from '../../policies/scope.js';
 import type { GridLocator } from '../../territory/placement.js';
 import { auditActorOf, type CaseActor, caseActorSnapshot, relationsTo } from '../case.policy.js';
 import { applyClock, limitFor } from '../case-clock.js';
@@ -37,6 +38,13 @@ export interface ReportCaseProps {
   externalId?: string | undefined;
   /** Media keys of the report's own photos, uploaded by the reporter (POST /api/media). */
   photos?: string[] | undefined;
+  /**
+   * The territory the sender speaks for (an Open311 jurisdiction): a report without a usable point
+   * goes to the narrowest unit covering the grids under this path, not those of the whole installation.
+   */
+  withinPath?: string | undefined;
+  /** Rows the channel keeps beside the case (Open311's answers), written in the report's own transaction. */
+  alsoWrite?: ((trx: Trx, reported: { district: string; id: string }) => Promise<void>) | undefined;
 }
 
 export interface CaseContext {
@@ -69,6 +77,7 @@ async function place(ctx: CaseContext, props: ReportCaseProps) {
       .where('maxLng', '>=', props.lng)
       .where('minLat', '<=', props.lat)
       .where('maxLat', '>=', props.lat)
+      .$if(Boolean(props.withinPath), (q) => q.where('path', 'like', `${escapeLike(props.withinPath ?? '')}%`))
       .orderBy('depth', 'desc')
       .executeTakeFirst();
     if (boxed) return { ...boxed, outsideGrid: true };
@@ -78,8 +87,16 @@ async function place(ctx: CaseContext, props: ReportCaseProps) {
   const actor = ctx.actor;
   const grant = actor?.kind === 'staff' ? actor.grants[0] : undefined;
   if (grant) return { id: grant.unitId, path: grant.unitPath, district: grant.district, outsideGrid: true };
-  const covering = await coveringUnit(ctx);
+  const covering = await coveringUnit(ctx, props.withinPath);
   if (covering) return { ...covering, outsideGrid: true };
+  if (props.withinPath) {
+    const root = await ctx.db
+      .selectFrom('unit')
+      .select(['id', 'path', 'district'])
+      .where('path', '=', props.withinPath)
+      .executeTakeFirst();
+    if (root) return { ...root, outsideGrid: true };
+  }
   const top = await ctx.db
     .selectFrom('unit')
     .select(['id', 'path', 'district'])
@@ -94,11 +111,12 @@ async function place(ctx: CaseContext, props: ReportCaseProps) {
  * The deepest unit whose subtree holds every unit grid. Paths sort so that the common prefix of the
  * smallest and the largest grid path is the common prefix of all of them.
  */
-async function coveringUnit(ctx: CaseContext) {
+async function coveringUnit(ctx: CaseContext, withinPath?: string) {
   const span = await ctx.db
     .selectFrom('unit')
     .select((eb) => [eb.fn.min('path').as('first'), eb.fn.max('path').as('last')])
     .where('level', '=', 'grid')
+    .$if(Boolean(withinPath), (q) => q.where('path', 'like', `${escapeLike(withinPath ?? '')}%`))
     .executeTakeFirst();
   if (!span?.first || !span.last) return undefined;
   let n = 0;
@@ -247,6 +265,7 @@ export async function reportCase(
             createdAt: now,
           })
           .execute();
+        await props.alsoWrite?.(trx, { district: unit.district, id });
         if (uploader) {
           const photos = photoKeys.map((key) => ({ key, role: 'report' as const }));
           await linkPhotos(trx, { district: unit.district, caseId: id, seq: null, photos, addedBy: uploader, now });

@@ -8,6 +8,7 @@ import * as m0006 from './0006-summons.js';
 import * as m0007 from './0007-inbox.js';
 import * as m0009 from './0009-indicators.js';
 import * as m0010 from './0010-machine-keys.js';
+import * as m0011 from './0011-open311.js';
 import * as m0012 from './0012-case-feed.js';
 
 /** Every migration, in order. Names are frozen once landed. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0007-inbox': m0007,
   '0009-indicators': m0009,
   '0010-machine-keys': m0010,
+  '0011-open311': m0011,
   '0012-case-feed': m0012,
 };

@@ -8,6 +8,7 @@ import type {
   CategoryDetail,
   CategoryKind,
   CategoryList,
+  CategoryQuestion,
   DispatchRuleView,
   NamedText,
   TimeLimitUnit,
@@ -34,6 +35,8 @@ export interface CategoryChanges {
   selfHandle?: boolean;
   duplicateRadiusM?: number;
   duplicateWindowDays?: number;
+  /** The whole list replaces the old one (Open311 attributes). */
+  questions?: CategoryQuestion[];
 }
 
 export interface NewCategory extends CategoryChanges {
@@ -203,4 +206,39 @@ export function saveIndicatorSettings(settings: IndicatorSettings): Promise<Indi
 export async function listRates(signal?: AbortSignal): Promise<RateDefinition[]> {
   const answer = await api.get<{ rates: RateDefinition[] }>('/api/indicators/definitions', { signal });
   return answer.rates.map(({ code, zh, en }) => ({ code, zh, en }));
+}
+
+// ── Machine keys (设备密钥) and Open311 api_keys ─────────────────────────────
+
+/** `sensor`: alarms into a unit's grids; `open311`: an Open311 api_key for a district (its jurisdiction). */
+export type MachineChannel = 'sensor' | 'open311';
+
+export interface MachineKeyView {
+  id: string;
+  name: string;
+  channel: MachineChannel;
+  unitId: string;
+  /** The key's district: an Open311 key's jurisdiction_id. */
+  district: string;
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export function listMachineKeys(signal?: AbortSignal): Promise<{ items: MachineKeyView[] }> {
+  return api.get('/api/machine-keys', { signal });
+}
+
+/** The answer carries the key itself, once. */
+export function createMachineKey(body: {
+  name: string;
+  unitId: string;
+  channel: MachineChannel;
+}): Promise<MachineKeyView & { key: string }> {
+  return api.post('/api/machine-keys', body);
+}
+
+export function revokeMachineKey(id: string): Promise<MachineKeyView> {
+  return api.delete(`/api/machine-keys/${encodeURIComponent(id)}`);
 }

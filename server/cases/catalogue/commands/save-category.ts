@@ -11,6 +11,14 @@ import { AppError } from '../../../http/app-error.js';
 import { type CategoryRow, countOpenCases, findCategoryByCode } from '../catalogue.repository.js';
 import type { CreateCategoryRequest, UpdateCategoryRequest } from '../catalogue.schema.js';
 
+/** JSON with object keys sorted, so two equal values print alike whatever their key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+
 const uniqueWords = (words: readonly string[]) => [...new Set(words.map((w) => w.trim()).filter(Boolean))];
 
 /** The columns an edit may set, from the request's shape. */
@@ -27,6 +35,7 @@ function columns(props: Omit<UpdateCategoryRequest, 'code'>) {
       serviceNoticeZh: props.serviceNotice === undefined ? undefined : (props.serviceNotice?.zh ?? null),
       serviceNoticeEn: props.serviceNotice === undefined ? undefined : (props.serviceNotice?.en ?? null),
       keywords: props.keywords ? uniqueWords(props.keywords) : undefined,
+      questions: props.questions ? JSON.stringify([...props.questions].sort((a, b) => a.order - b.order)) : undefined,
     }).filter(([, v]) => v !== undefined),
   );
 }
@@ -100,9 +109,13 @@ export async function updateCategory(
   }
   const wanted = columns(props);
   const before = category as unknown as Record<string, unknown>;
-  // Only what really changes is written and audited.
+  // Only what really changes is written and audited (questions compared by content: jsonb reorders keys).
   const changes = Object.fromEntries(
-    Object.entries(wanted).filter(([key, value]) => JSON.stringify(before[key] ?? null) !== JSON.stringify(value)),
+    Object.entries(wanted).filter(([key, value]) =>
+      key === 'questions'
+        ? canonical(before[key]) !== canonical(JSON.parse(String(value)))
+        : JSON.stringify(before[key] ?? null) !== JSON.stringify(value),
+    ),
   );
   if (Object.keys(changes).length === 0) return;
   await trx
