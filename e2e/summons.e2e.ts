@@ -40,6 +40,10 @@ describe('summonses in the browser', () => {
     const target = open.items[0];
     if (!target) throw new Error('the demo has no case being handled');
     const subject = `约请测试 ${Date.now() % 100_000}`;
+    // Tomorrow in Beijing: a summons may not ask for a time already past.
+    const day = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+    const shown = day.replaceAll('-', '/');
+    const weekLater = new Date(Date.now() + 8 * 3_600_000 + 7 * 86_400_000).toISOString().slice(0, 10);
 
     const desk = await desktopContext(browser);
     const dispatcher = await desk.newPage();
@@ -58,7 +62,7 @@ describe('summonses in the browser', () => {
     await dialog.locator('input[name="place"]').fill('梧桐路 1 号门口');
     const when = dialog.locator('.el-date-editor input');
     await when.click();
-    await when.fill('2026-12-01 10:00:00');
+    await when.fill(`${day} 10:00:00`);
     await when.press('Enter');
     await dialog.locator('[data-test="summons-send"]').click();
     await expect.poll(() => dispatcher.locator('.el-message--success').textContent()).toContain('约请已发出');
@@ -73,12 +77,12 @@ describe('summonses in the browser', () => {
     await card.waitFor({ timeout: 15_000 });
     const arrival = card.locator('.el-date-editor input');
     await arrival.click();
-    await arrival.fill('2026-12-01 09:30:00');
+    await arrival.fill(`${day} 09:30:00`);
     await arrival.press('Enter');
     await card.locator('[data-test="summons-accept"]').click();
     // Times typed are Beijing time whatever the browser's zone (this one runs in UTC).
-    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain('到场 2026/12/01 09:30');
-    expect(await card.textContent()).toContain('2026/12/01 10:00');
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain(`到场 ${shown} 09:30`);
+    expect(await card.textContent()).toContain(`${shown} 10:00`);
     await expectNoSidewaysOverflow(handler);
     await shot(handler, 'summons-handler-phone');
 
@@ -87,7 +91,7 @@ describe('summonses in the browser', () => {
     await dispatcher.getByRole('tab', { name: '我方发出' }).click();
     const issued = dispatcher.locator('.summons-card', { hasText: subject });
     await issued.waitFor({ timeout: 15_000 });
-    expect(await issued.textContent()).toContain('到场 2026');
+    expect(await issued.textContent()).toContain(`到场 ${shown}`);
     await issued.locator('input[name="outcome"]').fill('现场会商，城管中队三日内清理完毕');
     await issued.locator('[data-test="summons-close"]').click();
     await expect.poll(() => issued.textContent(), { timeout: 15_000 }).toContain('已办结');
@@ -100,7 +104,7 @@ describe('summonses in the browser', () => {
     await form.locator('input[name="meetingSubject"]').fill(`${subject} 联席会`);
     const held = form.locator('.el-date-editor input');
     await held.click();
-    await held.fill('2026-12-02 14:00:00');
+    await held.fill(`${day} 14:00:00`);
     await held.press('Enter');
     await form.locator('input[name="meetingPlace"]').fill('梧桐街道会议室');
     await choose(dispatcher, 'meetingDepartments', SQUAD);
@@ -114,7 +118,7 @@ describe('summonses in the browser', () => {
     await choose(dispatcher, 'decisionOwner', SQUAD);
     const due = meeting.locator('.el-date-editor input');
     await due.click();
-    await due.fill('2026-12-05');
+    await due.fill(weekLater);
     await due.press('Enter');
     await meeting.locator('[data-test="decision-add"]').click();
     await expect.poll(() => meeting.textContent(), { timeout: 15_000 }).toContain('城管中队负责清运堆物');
