@@ -75,6 +75,8 @@ export interface SessionAbilities {
   unmaskPersonalData: boolean;
   /** The monthly assessment (月度考核): whoever may rank the units or departments in their scope. */
   readAssessment: boolean;
+  /** Webhook subscriptions (回调订阅) of units in scope: administrators. */
+  manageWebhooks: boolean;
 }
 
 export interface SessionView {

@@ -336,6 +336,22 @@ export const ERRORS = {
     en: 'Invalid dates: start_date and end_date are W3C times with a zone (e.g. 2026-01-01T00:00:00Z), in order, at most 90 days apart',
   },
   OPEN311_PARAMETER_INVALID: { status: 400, zh: '请求参数有误', en: 'A request parameter is invalid' },
+  // Webhooks (server/webhooks).
+  WEBHOOK_URL_INVALID: {
+    status: 422,
+    zh: '回调地址须为 https:// 开头的完整网址，不含用户名、密码或 # 片段',
+    en: 'The target must be a full https:// URL, without user name, password or #fragment',
+  },
+  WEBHOOK_URL_FORBIDDEN: {
+    status: 422,
+    zh: '回调地址不能指向内网、本机或保留地址',
+    en: 'The target may not be a private, loopback or reserved address',
+  },
+  WEBHOOK_DISABLED: {
+    status: 409,
+    zh: '该回调订阅已停用，请先启用再重新推送',
+    en: 'This webhook is disabled; enable it before replaying',
+  },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

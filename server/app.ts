@@ -47,6 +47,8 @@ import { mapSettingsRoutes } from './territory/map-settings.routes.js';
 import { GridLocator } from './territory/placement.js';
 import { unitRoutes } from './territory/unit.routes.js';
 import { VERSION } from './version.js';
+import { webhookRoutes } from './webhooks/webhook.routes.js';
+import { webhookOpenApi } from './webhooks/webhook.schema.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -117,7 +119,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       },
       components: {
         securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'gridloop_session' } },
+        schemas: webhookOpenApi().schemas,
       },
+      // What Gridloop itself sends (OpenAPI 3.1 `webhooks`): the signed case events of server/webhooks.
+      webhooks: webhookOpenApi().webhooks,
       security: [{ session: [] }],
     },
     transform: jsonSchemaTransform,
@@ -153,6 +158,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(caseFeedRoutes);
   await app.register(mapSettingsRoutes);
   await app.register(exportRoutes);
+  await app.register(webhookRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

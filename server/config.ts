@@ -18,6 +18,11 @@ export interface Config {
   lockoutThreshold: number;
   lockoutMinutes: number;
   bodyLimitBytes: number;
+  /**
+   * Webhooks may target private, loopback and reserved addresses, and plain http to this machine
+   * (GRIDLOOP_WEBHOOK_ALLOW_PRIVATE=1: development and tests only; see docs/webhooks.md).
+   */
+  webhookAllowPrivate: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -37,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutThreshold: Number(env.GRIDLOOP_LOCKOUT_THRESHOLD ?? 5),
     lockoutMinutes: Number(env.GRIDLOOP_LOCKOUT_MINUTES ?? 15),
     bodyLimitBytes: Number(env.GRIDLOOP_BODY_LIMIT ?? 10 * 1024 * 1024),
+    webhookAllowPrivate: env.GRIDLOOP_WEBHOOK_ALLOW_PRIVATE === '1',
   };
 }

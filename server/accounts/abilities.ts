@@ -11,6 +11,7 @@ import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
 import { mayReadAssessment, mayUnmask } from '../exports/export.policy.js';
 import { hasRole, isInstallationAdmin, isStaff } from '../policies/predicates.js';
 import { handlerDepartments, ISSUING_ROLES } from '../summons/summons.policy.js';
+import { webhookPolicy } from '../webhooks/webhook.policy.js';
 import type { Actor } from './actor.js';
 
 const staff = (actor: Actor | null) => isStaff(actor) && actor.grants.length > 0;
@@ -60,5 +61,7 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     // The export's own predicates (server/exports/export.policy.ts).
     unmaskPersonalData: mayUnmask(actor),
     readAssessment: mayReadAssessment(actor),
+    // The webhook routes' own predicate (server/webhooks/webhook.policy.ts).
+    manageWebhooks: webhookPolicy.manageSome(actor, null),
   };
 }

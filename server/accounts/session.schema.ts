@@ -45,6 +45,7 @@ export const ZSessionView = z.object({
     readSummons: z.boolean(),
     unmaskPersonalData: z.boolean(),
     readAssessment: z.boolean(),
+    manageWebhooks: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

@@ -85,6 +85,21 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
     data: z.object({ name: z.string(), channel: z.string(), unit: z.string(), prefix: z.string() }),
   }),
   z.object({ action: z.literal('machine_key.revoked'), data: z.object({ name: z.string(), prefix: z.string() }) }),
+  // Webhook URLs are logged without their query (it may carry the receiver's token).
+  z.object({
+    action: z.literal('webhook.created'),
+    data: z.object({ url: z.string(), unit: z.string(), eventTypes: z.array(z.string()) }),
+  }),
+  z.object({ action: z.literal('webhook.updated'), data: z.object({ url: z.string(), changes: z.array(z.string()) }) }),
+  z.object({ action: z.enum(['webhook.deleted', 'webhook.secret_rotated']), data: z.object({ url: z.string() }) }),
+  z.object({
+    action: z.literal('webhook.disabled'),
+    data: z.object({ url: z.string(), reason: z.literal('failures'), failures: z.number(), since: z.string() }),
+  }),
+  z.object({
+    action: z.literal('webhook.delivery_replayed'),
+    data: z.object({ delivery: z.string(), eventType: z.string(), case: z.string().nullable() }),
+  }),
   z.object({ action: z.literal('calendar.hours_set'), data: z.object({ workingHours: z.array(z.string()) }) }),
   z.object({
     action: z.literal('calendar.day_set'),

@@ -17,7 +17,10 @@ export const maskPhone = (phone: string | null) =>
   phone && phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone ? '****' : null;
 
 /** Traffic light of the running stage: yellow from `warnedAt`, red from `overdueAt` (set by the sweep) or past due. */
-function light(c: CaseRow, now: Date): z.infer<typeof ZCaseView>['clock']['light'] {
+export function light(
+  c: Pick<CaseRow, 'stage' | 'pausedAt' | 'overdueAt' | 'dueAt' | 'warnedAt'>,
+  now: Date,
+): z.infer<typeof ZCaseView>['clock']['light'] {
   if (!c.stage) return 'none';
   if (c.pausedAt) return 'paused';
   if (c.overdueAt || (c.dueAt && c.dueAt < now)) return 'red';

@@ -15,6 +15,7 @@ import { DEMO_PASSWORD, generateDemo } from '../seed/demo-data.js';
 import { seedDemo } from '../seed/seed-demo.js';
 import { sweepSummons } from '../summons/summons-sweep.js';
 import { GridLocator } from '../territory/placement.js';
+import { startWebhookWorker } from '../webhooks/webhook-worker.js';
 import { CliError } from './output.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -77,6 +78,11 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     ],
   });
   const app = await build({ db: database.db, config, jobs, locator, listenUrl: database.url, webDir: WEB_DIST });
+  // Webhooks go out after commit, from the case event log (server/webhooks, docs/webhooks.md).
+  const webhooks = startWebhookWorker(database.db, {
+    log: { error: console.error },
+    send: { allowPrivate: config.webhookAllowPrivate },
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -86,6 +92,7 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
     await app.close().catch(() => {});
+    await webhooks.stop().catch(() => {});
     await jobs.stop().catch(() => {});
     await sealAll(database.db).catch(() => {});
     await database.close();

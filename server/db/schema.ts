@@ -8,6 +8,7 @@ import type { CategoryQuestion } from '../../common/catalogue.js';
 import type { Role } from '../../common/roles.js';
 import type { AttendeeKind, SummonsReply, SummonsReplyUnit, SummonsState } from '../../common/summons.js';
 import type { DepartmentKind, DepartmentLevel, UnitGeometry, UnitKind, UnitLevel } from '../../common/territory.js';
+import type { DeliveryStatus, WebhookPayload } from '../../common/webhooks.js';
 import type { CaseAction } from '../../common/workflow.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -301,6 +302,8 @@ export interface CaseEventTable {
   data: JSONColumnType<Record<string, unknown>, string, string>;
   public: Generated<boolean>;
   createdAt: Timestamp;
+  /** The writing transaction's id (xid8 as text, migration 0014): the webhook dispatcher's cursor; null before it. */
+  xid: Generated<string | null>;
 }
 
 /** One upload of a photo (the file is in the store under `key`); the GPS point is for staff only. */
@@ -505,7 +508,78 @@ export interface Open311RequestTable {
   createdAt: Generated<Date>;
 }
 
+/** A light the deadline sweep turned (migration 0014, written by a trigger on cases): webhooks' case.warned / case.overdue. */
+export interface CaseLightTable {
+  district: string;
+  caseId: string;
+  seq: number;
+  light: 'yellow' | 'red';
+  stage: Stage | null;
+  at: Date;
+  xid: Generated<string>;
+}
+
+/** A webhook subscription (migration 0014): a unit's subtree, event types, a target URL and its secret. */
+export interface WebhookTable {
+  district: string;
+  id: string;
+  unitId: string;
+  unitPath: string;
+  url: string;
+  eventTypes: string[];
+  /** Kept as it is (the HMAC needs it) and never returned after creation or rotation. */
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  secretRotatedAt: Date | null;
+  description: Generated<string>;
+  enabled: Generated<boolean>;
+  consecutiveFailures: Generated<number>;
+  failingSince: Date | null;
+  disabledReason: 'manual' | 'failures' | null;
+  disabledAt: Date | null;
+  createdBy: string | null;
+  createdXid: Generated<string>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** One event for one subscription, and how sending it went (migration 0014). */
+export interface WebhookDeliveryTable {
+  district: string;
+  id: string;
+  webhookId: string;
+  eventKey: string;
+  eventId: string;
+  eventType: string;
+  payload: JSONColumnType<WebhookPayload, string, string>;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  replays: Generated<number>;
+  nextAttemptAt: Date | null;
+  lastAttemptAt: Date | null;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  durationMs: number | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** How far the webhook dispatcher has read the case event log and the light log (migration 0014). */
+export interface WebhookCursorTable {
+  source: 'case_event' | 'case_light';
+  xid: string;
+  district: string;
+  caseId: string;
+  seq: number;
+  updatedAt: Timestamp;
+}
+
 export interface Database {
+  caseLight: CaseLightTable;
+  webhook: WebhookTable;
+  webhookDelivery: WebhookDeliveryTable;
+  webhookCursor: WebhookCursorTable;
   open311Request: Open311RequestTable;
   machineKey: MachineKeyTable;
   alarm: AlarmTable;

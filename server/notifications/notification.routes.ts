@@ -21,6 +21,7 @@ const NOTICE_LABELS: Record<string, { zh: string; en: string }> = {
   summons_overdue: { zh: '约请逾期未复', en: 'Summons reply overdue' },
   summons_closed: { zh: '约请已办结', en: 'Summons closed' },
   summons_cancelled: { zh: '约请已取消', en: 'Summons cancelled' },
+  webhook_disabled: { zh: '回调订阅因持续失败已停用', en: 'Webhook disabled after failing' },
 };
 
 export function noticeLabel(kind: string): { zh: string; en: string } {

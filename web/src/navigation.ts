@@ -6,6 +6,7 @@ import {
   Bell,
   Calendar,
   Collection,
+  Connection,
   DataLine,
   EditPen,
   Histogram,
@@ -44,7 +45,8 @@ export interface Section {
     | 'admin-categories'
     | 'admin-rules'
     | 'admin-calendar'
-    | 'admin-settings';
+    | 'admin-settings'
+    | 'admin-webhooks';
   path: string;
   titleKey:
     | 'nav.home'
@@ -64,7 +66,8 @@ export interface Section {
     | 'admin.nav.categories'
     | 'admin.nav.rules'
     | 'admin.nav.calendar'
-    | 'admin.nav.settings';
+    | 'admin.nav.settings'
+    | 'webhooks.nav.title';
   /** i18n key of a one-line description (home page). */
   descriptionKey?:
     | 'home.territoryDesc'
@@ -82,7 +85,8 @@ export interface Section {
     | 'admin.home.categoriesDesc'
     | 'admin.home.rulesDesc'
     | 'admin.home.calendarDesc'
-    | 'admin.home.settingsDesc';
+    | 'admin.home.settingsDesc'
+    | 'webhooks.home.desc';
   icon: Component;
   /** Shown only when this ability is true; always shown when absent. */
   ability?: Ability;
@@ -221,5 +225,13 @@ export const SECTIONS: readonly Section[] = [
     descriptionKey: 'admin.home.settingsDesc',
     icon: Setting,
     ability: 'manageSettings',
+  },
+  {
+    name: 'admin-webhooks',
+    path: '/admin/webhooks',
+    titleKey: 'webhooks.nav.title',
+    descriptionKey: 'webhooks.home.desc',
+    icon: Connection,
+    ability: 'manageWebhooks',
   },
 ];

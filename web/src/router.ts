@@ -173,6 +173,12 @@ export const router = createRouter({
           meta: { ability: 'manageSettings', titleKey: 'admin.nav.settings' },
         },
         {
+          path: 'admin/webhooks',
+          name: 'admin-webhooks',
+          component: () => import('@/pages/admin/WebhooksPage.vue'),
+          meta: { ability: 'manageWebhooks', titleKey: 'webhooks.nav.title' },
+        },
+        {
           path: ':pathMatch(.*)*',
           name: 'not-found',
           component: () => import('@/pages/NotFoundPage.vue'),

@@ -16,6 +16,8 @@ import publicEn from './public.en';
 import publicZhCN, { type PublicMessages } from './public.zh-CN';
 import wallEn from './wall.en';
 import wallZhCN, { type WallMessages } from './wall.zh-CN';
+import webhooksEn from './webhooks.en';
+import webhooksZhCN, { type WebhooksMessages } from './webhooks.zh-CN';
 import zhCN, { type Messages } from './zh-CN';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -45,6 +47,7 @@ type AllMessages = Messages & {
   exports: ExportsMessages;
   analysis: AnalysisMessages;
   wall: WallMessages;
+  webhooks: WebhooksMessages;
 };
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
@@ -60,6 +63,7 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       exports: exportsZhCN,
       analysis: analysisZhCN,
       wall: wallZhCN,
+      webhooks: webhooksZhCN,
     },
     en: {
       ...en,
@@ -69,6 +73,7 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       exports: exportsEn,
       analysis: analysisEn,
       wall: wallEn,
+      webhooks: webhooksEn,
     },
   },
 });
