@@ -11,28 +11,22 @@
  * run; the rows go in with one INSERT … SELECT (server/exports/bulk-cases.ts).
  * `npx gridloop bench exports`; BENCH_EXPORT_ROWS=200000 for a shorter run.
  */
-import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { CompiledQuery, sql } from 'kysely';
-import pg from 'pg';
-import { loadGrants, type StaffActor, SYSTEM_ACTOR } from '../server/accounts/actor.js';
-import { createAccount } from '../server/accounts/commands/create-account.js';
+import { loadGrants, type StaffActor } from '../server/accounts/actor.js';
 import { build } from '../server/app.js';
 import { filteredCases } from '../server/cases/case.repository.js';
 import { loadConfig } from '../server/config.js';
-import { createDb, type Db } from '../server/db/database.js';
-import { type Cluster, startCluster } from '../server/db/embedded.js';
-import { migrateToLatest } from '../server/db/migrate.js';
+import type { Db } from '../server/db/database.js';
 import { insertBulkCases } from '../server/exports/bulk-cases.js';
 import { BATCH } from '../server/exports/case-export.js';
 import { makeCategory, makeTerritory, unitOf } from '../server/test/factories.js';
+import { BENCH_PASSWORD, createBenchLeader, openBenchDatabase } from './database.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const DATABASE = 'gridloop_bench_exports';
-const PASSWORD = 'Benchmark12345';
 const MiB = 2 ** 20;
 
 export interface ExportRun {
@@ -72,27 +66,6 @@ function sampleMemory() {
     take();
     return { rss: rss / MiB, heap: heap / MiB };
   };
-}
-
-async function openDatabase(): Promise<{ db: Db; cluster?: Cluster }> {
-  let cluster: Cluster | undefined;
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const dir = join(ROOT, '.tmp', 'bench-exports');
-    mkdirSync(dir, { recursive: true });
-    cluster = await startCluster({ pgDir: join(dir, 'pg'), fast: true });
-    adminUrl = cluster.url('postgres');
-  }
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${DATABASE}`;
-  const { db } = createDb({ connectionString: url.toString(), max: 5 });
-  await migrateToLatest(db);
-  return cluster ? { db, cluster } : { db };
 }
 
 /** The export through HTTP, the body read as it comes and dropped. */
@@ -139,25 +112,12 @@ async function cursorOnly(db: Db, actor: StaffActor): Promise<number> {
 export async function runExportBench(): Promise<ExportBenchResult> {
   const largest = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
   const sizes = [Math.min(100_000, largest), largest].filter((n, i, all) => all.indexOf(n) === i);
-  const { db, cluster } = await openDatabase();
+  const { db, cluster } = await openBenchDatabase('bench-exports', DATABASE);
   let app: FastifyInstance | undefined;
   try {
     const t = await makeTerritory(db);
     const category = await makeCategory(db);
-    const accountId = await db.transaction().execute((trx) =>
-      createAccount(
-        trx,
-        { actor: SYSTEM_ACTOR },
-        {
-          username: 'benchleader',
-          displayName: '测试领导',
-          phone: null,
-          password: PASSWORD,
-          mustChangePassword: false,
-          grants: [{ role: 'leader', unit: unitOf(t, t.subdistrict), department: null, grantedBy: null }],
-        },
-      ),
-    );
+    const accountId = await createBenchLeader(db, unitOf(t, t.subdistrict));
     const actor: StaffActor = {
       kind: 'staff',
       id: accountId,
@@ -177,7 +137,7 @@ export async function runExportBench(): Promise<ExportBenchResult> {
     const signIn = await fetch(`${base}/api/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'benchleader', password: PASSWORD }),
+      body: JSON.stringify({ username: 'benchleader', password: BENCH_PASSWORD }),
     });
     const session = {
       cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '',

@@ -1,33 +1,49 @@
 /**
- * `npm run bench` / `gridloop bench [name]`: runs the benchmarks and writes bench/results/<name>.json.
- * More benchmarks join as their issues land (see docs/benchmarks.md).
+ * `npm run bench` / `gridloop bench [name] [--scale small|medium|full]`: runs the benchmarks and writes
+ * bench/results/<name>.json. The scale reaches the benchmarks that have sizes (indicators; default
+ * medium). More benchmarks join as their issues land (see docs/benchmarks.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { CliError } from '../server/cli/output.js';
 import { runExportBench } from './exports.js';
+import { type IndicatorBenchResult, printIndicatorBench, runIndicatorBench, SCALES, type Scale } from './indicators.js';
 import { runPlacementBench } from './placement.js';
 import { runWebBench } from './web.js';
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>> | Record<string, unknown>> = {
-  placement: () => runPlacementBench({}) as unknown as Record<string, unknown>,
-  web: () => runWebBench() as unknown as Promise<Record<string, unknown>>,
-  exports: () => runExportBench() as unknown as Promise<Record<string, unknown>>,
+interface Bench {
+  run(options: { scale: Scale }): Promise<object> | object;
+  /** Prints the result; console.table when absent. */
+  print?(result: object): void;
+}
+
+const BENCHES: Record<string, Bench> = {
+  placement: { run: () => runPlacementBench({}) },
+  web: { run: () => runWebBench() },
+  exports: { run: () => runExportBench() },
+  indicators: {
+    run: ({ scale }) => runIndicatorBench({ scale }),
+    print: (result) => printIndicatorBench(result as IndicatorBenchResult),
+  },
 };
 
-export async function runBench(name?: string): Promise<void> {
+export async function runBench(name?: string, scale = 'medium'): Promise<void> {
+  if (!(SCALES as readonly string[]).includes(scale))
+    throw new CliError(`--scale 须为 / must be one of ${SCALES.join(', ')}`, 2);
   const names = name ? [name] : Object.keys(BENCHES);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
   for (const n of names) {
     const bench = BENCHES[n];
     if (!bench) throw new Error(`unknown benchmark ${n}; known: ${Object.keys(BENCHES).join(', ')}`);
-    const result = await bench();
+    const result = await bench.run({ scale: scale as Scale });
     const machine = { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
     writeFileSync(
       join(dir, `${n}.json`),
       JSON.stringify({ name: n, at: new Date().toISOString(), machine, result }, null, 2),
     );
-    console.table(result);
+    if (bench.print) bench.print(result);
+    else console.table(result);
   }
 }

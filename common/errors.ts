@@ -233,6 +233,11 @@ export const ERRORS = {
     zh: '筛选条件中的部门或案件类别不存在',
     en: 'The department or case category in the filter does not exist',
   },
+  INDICATOR_LEVEL_INVALID: {
+    status: 422,
+    zh: '排名层级须低于所选单位，且只用于按单位排名',
+    en: 'The ranking level must lie below the chosen unit, and applies to ranking units only',
+  },
   MONTH_INVALID: {
     status: 422,
     zh: '月份无效：请给出 yyyy-mm（2000–2100 年）；起止月份须有序，且不超过 12 个月',

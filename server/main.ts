@@ -25,7 +25,7 @@ const HELP: Record<string, string> = {
   machine-key add|list|revoke 设备密钥（物联感知告警接入）/ machine keys for sensor alarms
   open311 key add|list|revoke Open311 接口密钥 / Open311 api_keys
   build-web                 构建前端 / build the web application
-  bench [placement|web|exports] 性能测试 / benchmarks
+  bench [placement|web|exports|indicators] [--scale small|medium|full] 性能测试 / benchmarks
 
 环境变量 Environment: PORT (3000), DATABASE_URL (use this PostgreSQL instead of the embedded one),
 GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies),
@@ -72,7 +72,8 @@ gridloop open311 key revoke <id | key prefix>
   An api_key for an application to POST /open311/v2/requests into one district (its jurisdiction_id,
   printed with the key; --jurisdiction may be left out when there is one district). Printed once; only
   its hash is kept.`,
-  bench: 'gridloop bench [placement|web|exports]\n  Runs the benchmarks (see docs/benchmarks.md).',
+  bench:
+    'gridloop bench [placement|web|exports|indicators] [--scale small|medium|full]\n  Runs the benchmarks (see docs/benchmarks.md); --scale sizes the indicators benchmark (default medium).',
 };
 
 export async function main(argv: string[]): Promise<void> {
@@ -98,6 +99,7 @@ export async function main(argv: string[]): Promise<void> {
       note: { type: 'string' },
       channel: { type: 'string' },
       jurisdiction: { type: 'string' },
+      scale: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -136,7 +138,7 @@ export async function main(argv: string[]): Promise<void> {
       return ensureWebBuilt((l) => console.log(l), true);
     case 'bench': {
       const { runBench } = await import('../bench/run.js');
-      return runBench(rest[0]);
+      return runBench(rest[0], values.scale);
     }
     default:
       throw new CliError(`未知命令 unknown command: ${command}\n\n${HELP.main}`, 2);

@@ -125,7 +125,7 @@ export async function indicatorRoutes(app: FastifyInstance): Promise<void> {
       const period = parsePeriod({ ...q, date: q.date ?? today() });
       const slice = await authorizedSlice(request, actor, q, 'ranking');
       const settings = await readIndicatorSettings(app.db);
-      const items = await ranking(app.db, slice, period, { group: q.group, by }, settings, new Date());
+      const items = await ranking(app.db, slice, period, { group: q.group, by, level: q.level }, settings, new Date());
       return {
         scope: scopeOf(slice),
         period: { kind: period.kind, ...formatRange(period) },

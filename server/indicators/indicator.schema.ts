@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { CHANNELS } from '../../common/cases.js';
+import { UNIT_LEVELS } from '../../common/territory.js';
 import { ZDepartmentRef, ZUnitRef } from '../http/schemas.js';
 import { BREAKDOWN_BY, MAX_TREND_PERIODS } from './breakdown.js';
 import { AVERAGE_CODES, CURRENT_COUNTS, DUE_COUNTS, FLOW_COUNTS, RATE_CODES } from './definitions.js';
@@ -32,6 +33,11 @@ export const ZRankingQuery = z.strictObject({
   ...sliceFields,
   group: z.enum(['units', 'departments']).default('units').describe('Rank the unit’s children or its departments'),
   by: z.string().default('score').describe('score, or a rate code'),
+  level: z
+    .enum(UNIT_LEVELS)
+    .exclude(['city'])
+    .optional()
+    .describe('Rank every unit of this level under the unit (e.g. all subdistricts of a city) instead of its children'),
 });
 
 export const ZTrendQuery = z.strictObject({

@@ -965,11 +965,18 @@ describe('indicators', () => {
     const ranges = [period, period.previous, period.lastYear];
     const now = new Date();
     const ranking = groupStatements(slice, period, 'units', now, true);
+    // A week is not whole months: the daily rollup and the case rows answer it.
+    const week = parsePeriod({ period: 'week', date: '2025-03-12' });
+    const weekRanking = groupStatements(slice, week, 'units', now, true);
     const statements = {
       panelRollup: flowStatement(slice, ranges),
       panelDue: dueStatement(slice, ranges, now, true),
       rankingRollup: ranking.flow,
       rankingDue: ranking.due,
+      weekRollup: flowStatement(slice, [week]),
+      weekDue: dueStatement(slice, [week], now, true),
+      weekRankingRollup: weekRanking.flow,
+      weekRankingDue: weekRanking.due,
     };
     // The test tables are tiny, so the planner would rightly scan them: forbid that to see the indexes serve.
     const plans = await db.connection().execute(async (conn) => {
@@ -986,9 +993,15 @@ describe('indicators', () => {
       }
     });
     for (const [name, plan] of Object.entries(plans)) expect(plan, name).not.toMatch(/Seq Scan/);
-    expect(plans.panelRollup).toMatch(/indicator_day_scope_idx/);
-    expect(plans.rankingRollup).toMatch(/indicator_day_scope_idx/);
-    expect(plans.panelDue).toMatch(/cases_handle_due_idx/);
-    expect(plans.rankingDue).toMatch(/cases_handle_due_idx/);
+    // Whole months that are over come from the monthly rollups (migration 0013), one row per community.
+    expect(plans.panelRollup).toMatch(/indicator_month_scope_idx/);
+    expect(plans.rankingRollup).toMatch(/indicator_month_scope_idx/);
+    expect(plans.panelDue).toMatch(/indicator_due_month_scope_idx/);
+    expect(plans.rankingDue).toMatch(/indicator_due_month_scope_idx/);
+    expect(plans.panelRollup).not.toMatch(/indicator_day|cases/);
+    expect(plans.weekRollup).toMatch(/indicator_day_scope_idx/);
+    expect(plans.weekRankingRollup).toMatch(/indicator_day_scope_idx/);
+    expect(plans.weekDue).toMatch(/cases_handle_due_idx/);
+    expect(plans.weekRankingDue).toMatch(/cases_handle_due_idx/);
   });
 });

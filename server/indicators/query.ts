@@ -1,16 +1,15 @@
 /**
  * Indicator queries: a panel (one slice — unit subtree, optionally one department, category or
  * channel — over a period, with 环比 and 同比) and a ranking of a unit's children or of the
- * departments working in it by a weighted score. Flows are sums over the daily rollup
- * (`indicator_day`, index (district, day, unit_path)); the closure cohort counts case rows by their
- * handling deadline (index (district, handle_due_at)). Formulas live in definitions.ts.
+ * departments working in it by a weighted score. Flows are sums over the rollups, the closure
+ * cohort is counted by the cases' handling deadline: whole months from the monthly tables, the rest
+ * from the daily rollup and the case rows (sources.ts says which part comes from where). Formulas
+ * live in definitions.ts.
  */
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Channel } from '../../common/cases.js';
-import type { UnitLevel } from '../../common/territory.js';
-import { formatDay } from '../calendar/civil.js';
+import { LEVEL_DEPTH, type UnitLevel } from '../../common/territory.js';
 import type { Db } from '../db/database.js';
-import { escapeLike } from '../policies/scope.js';
 import {
   type AverageCode,
   averagesOf,
@@ -25,7 +24,8 @@ import {
   zeroCounts,
 } from './definitions.js';
 import type { IndicatorSettings } from './indicator-settings.js';
-import { type DayRange, dayStart, type Period } from './period.js';
+import type { DayRange, Period } from './period.js';
+import { dueParts, flowParts, type GroupKey, rangeFlows, summed, where } from './sources.js';
 
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -48,42 +48,6 @@ export interface Slice {
   channel: Channel | null;
 }
 
-const snake = (code: string) => code.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-const FLOW_SUMS = sql.raw(FLOW_COUNTS.map((c) => `coalesce(sum(${snake(c)}), 0)::float8 as ${snake(c)}`).join(', '));
-
-/** The slice as conditions on `indicator_day` (departments by `department_key`) or `cases`. */
-function where(slice: Slice, table: 'rollup' | 'cases'): RawBuilder<unknown> {
-  const parts = [
-    sql`district in (${sql.join(slice.districts)})`,
-    sql`unit_path like ${`${escapeLike(slice.unit.path)}%`}`,
-  ];
-  if (slice.department)
-    parts.push(
-      table === 'rollup' ? sql`department_key = ${slice.department.id}` : sql`department_id = ${slice.department.id}`,
-    );
-  if (slice.category) parts.push(sql`category_id in (${sql.join(slice.category.ids)})`);
-  if (slice.channel) parts.push(sql`channel = ${slice.channel}`);
-  return sql.join(parts, sql` and `);
-}
-
-const dayBetween = (r: DayRange) => sql`day between ${formatDay(r.from)}::date and ${formatDay(r.to)}::date`;
-
-/** The closure cohort's conditions for a range: deadline in it and already past; ever-deferred cases out when the setting says so. */
-function dueWhere(r: DayRange, now: Date, deferredLeave: boolean) {
-  const end = dayStart(r.to + 1);
-  const parts = [sql`handle_due_at >= ${dayStart(r.from)}`, sql`handle_due_at < ${end < now ? end : now}`];
-  if (deferredLeave) parts.push(sql`coalesce((counters ->> 'deferred')::int, 0) = 0`);
-  return sql.join(parts, sql` and `);
-}
-
-const dueCounts = (r: DayRange) => {
-  const end = dayStart(r.to + 1);
-  return sql`count(*)::int as due_for_closure,
-    count(*) filter (where closed_at < ${end})::int as due_closed,
-    count(*) filter (where closed_at < ${end} and closed_on_time)::int as due_closed_on_time`;
-};
-
 type Row = Record<string, unknown>;
 
 function countsFrom(flow: Row | undefined, due: Row | undefined): Counts {
@@ -93,39 +57,30 @@ function countsFrom(flow: Row | undefined, due: Row | undefined): Counts {
   return counts;
 }
 
-/** The rollup statement for several ranges of a slice (one union-all part per range, `p` its index). */
+/** The flow statement for several ranges of a slice (rows by month and by day: see rangeFlows). */
 export function flowStatement(slice: Slice, ranges: readonly DayRange[]) {
-  const filter = where(slice, 'rollup');
-  return sql<Row & { p: number }>`${sql.join(
-    ranges.map(
-      (r, i) =>
-        sql`select ${sql.lit(i)}::int as p, ${FLOW_SUMS} from indicator_day where ${filter} and ${dayBetween(r)}`,
-    ),
-    sql` union all `,
-  )}`;
+  return rangeFlows(slice, ranges).statement;
 }
 
 /** The closure-cohort statement for several ranges of a slice. */
 export function dueStatement(slice: Slice, ranges: readonly DayRange[], now: Date, deferredLeave: boolean) {
-  const filter = where(slice, 'cases');
-  return sql<Row & { p: number }>`${sql.join(
-    ranges.map(
-      (r, i) =>
-        sql`select ${sql.lit(i)}::int as p, ${dueCounts(r)} from cases where ${filter} and ${dueWhere(r, now, deferredLeave)}`,
-    ),
-    sql` union all `,
-  )}`;
+  const parts = ranges.flatMap((r, p) =>
+    dueParts(slice, r, now, deferredLeave, null).map((part) => ({ p, sql: part })),
+  );
+  return sql<Row & { p: number }>`${summed(parts, 'due', false)}`;
 }
 
 /** Counts of a slice over several ranges, one statement each for the rollup and the cohort. */
 export async function countRanges(db: Db, slice: Slice, ranges: DayRange[], now: Date, deferredLeave: boolean) {
+  const flows = rangeFlows(slice, ranges);
   const [flowRows, dueRows] = await Promise.all([
-    flowStatement(slice, ranges).execute(db),
+    flows.statement.execute(db),
     dueStatement(slice, ranges, now, deferredLeave).execute(db),
   ]);
+  const sums = flows.sum(flowRows.rows);
   return ranges.map((_, i) =>
     countsFrom(
-      flowRows.rows.find((r) => r.p === i),
+      sums[i],
       dueRows.rows.find((r) => r.p === i),
     ),
   );
@@ -244,42 +199,56 @@ export interface RankingGroup {
  */
 export type GroupBy = 'units' | 'departments' | 'places' | 'categories' | 'channels';
 
-/** The group key in the rollup and in the case rows. */
-function groupKeys(slice: Slice, by: GroupBy): [RawBuilder<unknown>, RawBuilder<unknown>] {
+/** Units of one level under a slice's unit, and the path segment (1-based) that holds their code. */
+export interface UnitGrouping {
+  level: UnitLevel;
+  segment: number;
+}
+
+/**
+ * The group key in the rollups and in the case rows. Units group by a path segment: by default the
+ * one below the slice's unit (its children).
+ */
+function groupKey(slice: Slice, by: GroupBy, units?: UnitGrouping): GroupKey {
   switch (by) {
     case 'units': {
-      const segment = sql`split_part(unit_path, '.', ${sql.lit(slice.unit.path.split('.').length)})`;
-      return [segment, segment];
+      const key = sql`split_part(unit_path, '.', ${sql.lit(units?.segment ?? slice.unit.path.split('.').length)})`;
+      const depth = units ? LEVEL_DEPTH[units.level] : LEVEL_DEPTH[slice.unit.level] + 1;
+      return { rollup: key, cases: key, monthly: depth <= LEVEL_DEPTH.community };
     }
     case 'departments':
-      return [sql`department_key::text`, sql`department_id::text`];
+      return { rollup: sql`department_key::text`, cases: sql`department_id::text`, monthly: false };
     case 'places':
-      return [sql`unit_id::text`, sql`unit_id::text`];
+      return { rollup: sql`unit_id::text`, cases: sql`unit_id::text`, monthly: false };
     case 'categories':
-      return [sql`category_id::text`, sql`category_id::text`];
+      return { rollup: sql`category_id::text`, cases: sql`category_id::text`, monthly: false };
     case 'channels':
-      return [sql`channel`, sql`channel`];
+      return { rollup: sql`channel`, cases: sql`channel`, monthly: false };
   }
 }
 
 /** The rollup and cohort statements of a slice over a period, grouped. */
-export function groupStatements(slice: Slice, period: DayRange, by: GroupBy, now: Date, deferredLeave: boolean) {
-  const [rollupKey, casesKey] = groupKeys(slice, by);
+export function groupStatements(
+  slice: Slice,
+  period: DayRange,
+  by: GroupBy,
+  now: Date,
+  deferredLeave: boolean,
+  units?: UnitGrouping,
+) {
+  const key = groupKey(slice, by, units);
+  const flow = flowParts(slice, period, key).map((part) => ({ p: 0, sql: part }));
+  const due = dueParts(slice, period, now, deferredLeave, key).map((part) => ({ p: 0, sql: part }));
   return {
-    flow: sql<Row & { g: string }>`
-      select ${rollupKey} as g, ${FLOW_SUMS} from indicator_day
-      where ${where(slice, 'rollup')} and ${dayBetween(period)}
-      group by 1`,
-    due: sql<Row & { g: string }>`
-      select ${casesKey} as g, ${dueCounts(period)} from cases
-      where ${where(slice, 'cases')} and ${dueWhere(period, now, deferredLeave)}
-      group by 1`,
+    flow: sql<Row & { g: string }>`${summed(flow, 'flow', true)}`,
+    due: sql<Row & { g: string }>`${summed(due, 'due', true)}`,
   };
 }
 
 /**
  * Counts per group of a slice over one period (see GroupBy): cases placed at the unit itself belong
- * to none of its children, cases without a department to no department.
+ * to none of its children, cases without a department to no department. `units` groups units of
+ * another level than the children (e.g. every subdistrict of a city).
  */
 export async function groupCounts(
   db: Db,
@@ -288,9 +257,10 @@ export async function groupCounts(
   by: GroupBy,
   settings: IndicatorSettings,
   now: Date,
+  units?: UnitGrouping,
 ): Promise<Map<string, RankingGroup>> {
   const deferredLeave = settings.deferredLeaveDenominators;
-  const statements = groupStatements(slice, period, by, now, deferredLeave);
+  const statements = groupStatements(slice, period, by, now, deferredLeave, units);
   const [flows, dues] = await Promise.all([statements.flow.execute(db), statements.due.execute(db)]);
   const groups = new Map<string, RankingGroup>();
   const flowBy = new Map(flows.rows.map((r) => [r.g, r]));

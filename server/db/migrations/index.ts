@@ -10,6 +10,7 @@ import * as m0009 from './0009-indicators.js';
 import * as m0010 from './0010-machine-keys.js';
 import * as m0011 from './0011-open311.js';
 import * as m0012 from './0012-case-feed.js';
+import * as m0013 from './0013-indicator-months.js';
 import * as m0014 from './0014-webhooks.js';
 
 /** Every migration, in order. Names are frozen once landed. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0010-machine-keys': m0010,
   '0011-open311': m0011,
   '0012-case-feed': m0012,
+  '0013-indicator-months': m0013,
   '0014-webhooks': m0014,
 };
