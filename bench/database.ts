@@ -1,18 +1,18 @@
 /**
  * A fresh, migrated database for a benchmark: on DATABASE_URL's server, else on an embedded cluster of
- * the benchmark's own under .tmp/<dir> (fsync off: the data is thrown away). Dropped and recreated on
+ * the benchmark's own under <os tmpdir>/gridloop-bench-<dir> (fsync off: the data is thrown away; outside the
+ * checkout, whose parent directories the embedded server's own user may not be allowed to enter). Dropped and recreated on
  * every run, so a run never measures what an earlier one left.
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { SYSTEM_ACTOR } from '../server/accounts/actor.js';
 import { createAccount } from '../server/accounts/commands/create-account.js';
 import { createDb, type Db } from '../server/db/database.js';
 import { type Cluster, startCluster } from '../server/db/embedded.js';
 import { migrateToLatest } from '../server/db/migrate.js';
-
-const ROOT = resolve(import.meta.dirname, '..');
 
 export interface BenchDatabase {
   db: Db;
@@ -24,7 +24,7 @@ export async function openBenchDatabase(dir: string, database: string, poolSize 
   let cluster: Cluster | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const path = join(ROOT, '.tmp', dir);
+    const path = join(tmpdir(), `gridloop-bench-${dir}`);
     mkdirSync(path, { recursive: true });
     cluster = await startCluster({ pgDir: join(path, 'pg'), fast: true });
     adminUrl = cluster.url('postgres');

@@ -7,7 +7,7 @@
  * Baseline, same run: the same query read through the same cursor in the same batches and dropped
  * (no presenting, no formatting, no HTTP), so the ratio is what making the file costs.
  *
- * Its own embedded cluster in .tmp/bench-exports (or DATABASE_URL's server), a fresh database each
+ * Its own embedded cluster in <os tmpdir>/gridloop-bench-bench-exports (or DATABASE_URL's server), a fresh database each
  * run; the rows go in with one INSERT … SELECT (server/exports/bulk-cases.ts).
  * `npx gridloop bench exports`; BENCH_EXPORT_ROWS=200000 for a shorter run.
  */

@@ -12,7 +12,7 @@
  *
  * `npx gridloop bench indicators [--scale small|medium|full]`: small 20 k cases in one district of
  * 4 subdistricts (CI: checks the counts, not the speed), medium 1 M then 3 M (default), full adds
- * 10 M. Its own embedded cluster in .tmp/bench-indicators (or DATABASE_URL's server), a fresh
+ * 10 M. Its own embedded cluster in <os tmpdir>/gridloop-bench-bench-indicators (or DATABASE_URL's server), a fresh
  * database each run; data from bench/indicators-city.ts and bench/indicators-cases.ts.
  */
 import { loadavg, tmpdir } from 'node:os';
