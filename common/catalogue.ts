@@ -75,6 +75,9 @@ export const QUESTION_LIMITS = { questions: 20, values: 50 } as const;
 /** A question's code: letters, digits, `_` and `-` (it travels in form fields as attribute[code]). */
 export const QUESTION_CODE_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 
+/** Answers to a category's questions by question code: one value, or several for a multivaluelist. */
+export type Answers = Record<string, string | string[]>;
+
 export interface CategoryQuestion {
   code: string;
   datatype: QuestionDatatype;

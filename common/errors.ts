@@ -81,6 +81,11 @@ export const ERRORS = {
   },
   GRANT_DUPLICATE: { status: 409, zh: '该授权已存在', en: 'This grant already exists' },
   CATEGORY_UNKNOWN: { status: 422, zh: '案件类别不存在或已停用', en: 'Unknown or disabled case category' },
+  CATEGORY_ANSWERS_INVALID: {
+    status: 422,
+    zh: '补充问题的回答有误：必答题须回答，选项须在所列之中',
+    en: "The answers to the category's extra questions are invalid: answer the required ones, pick offered values",
+  },
   CATEGORY_CODE_INVALID: {
     status: 422,
     zh: '类别代码须为 4 位数字：2 位大类 + 2 位小类（小类 00 表示大类本身，大类不能为 00）',

@@ -2,6 +2,7 @@
  * Shapes of the public, resident-facing read API (no sign-in): the category catalogue a resident
  * picks from and the unit-grid polygons their map is drawn with. Public fields only.
  */
+import type { CategoryQuestion } from './catalogue.js';
 import type { UnitGeometry } from './territory.js';
 
 export interface Bilingual {
@@ -26,6 +27,8 @@ export interface PublicCategory {
   keywords: string[];
   /** What to know before reporting (e.g. where an emergency goes instead), or null. */
   serviceNotice: Bilingual | null;
+  /** Extra questions (补充问题) asked when reporting under it, in order; answered as `answers[code]`. */
+  questions: CategoryQuestion[];
 }
 
 export interface PublicCatalogue {

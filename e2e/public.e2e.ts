@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch } from './browser.js';
-import { submitResidentReport } from './support.js';
+import { apiCall, apiSession, submitResidentReport } from './support.js';
 
 const SHOTS = 'test-results';
 const PASSWORD = 'Gridloop@2026';
@@ -263,6 +263,76 @@ describe('the resident in the browser (phone)', () => {
     await expectNoSidewaysOverflow(page);
     await shot(page, 'public-done-resident-zh');
     await context.close();
+  });
+
+  it('asks the category’s extra questions, requires the required one, and hands the answers to the dispatcher', async () => {
+    await expectCatalogue();
+    const admin = await apiSession(base, 'districtadmin');
+    const catalogue = (await (await fetch(`${base}/api/public/categories`)).json()) as {
+      items: { code: string; name: { zh: string } }[];
+    };
+    const category = catalogue.items.at(-1);
+    if (!category) throw new Error('the demo seeded no case categories');
+    await apiCall(base, admin, 'PATCH', `/api/categories/${category.code}`, {
+      questions: [
+        {
+          code: 'source',
+          datatype: 'singlevaluelist',
+          required: true,
+          order: 1,
+          description: { zh: '问题来源', en: 'Where it comes from' },
+          values: [
+            { key: 'shop', name: { zh: '沿街商铺', en: 'A shop' } },
+            { key: 'site', name: { zh: '建筑工地', en: 'A building site' } },
+          ],
+        },
+        {
+          code: 'count',
+          datatype: 'number',
+          required: false,
+          order: 2,
+          description: { zh: '涉及数量', en: 'How many' },
+          values: [],
+        },
+      ],
+    });
+    const context = await phoneContext(await pointInFirstGrid());
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/public/report`);
+      await page.locator('[data-testid="category-field"]').click();
+      await page.locator('input[name="category-search"]').fill(category.name.zh);
+      await page.locator('.category-picker__option', { hasText: category.name.zh }).first().click();
+      const questions = page.locator('[data-test="category-questions"]');
+      await expect.poll(() => questions.textContent()).toContain('问题来源');
+      expect(await questions.textContent()).toContain('涉及数量');
+      await page.locator('textarea[name="description"]').fill('门口堆放的东西越来越多，挡住了人行道');
+      await page.locator('canvas.maplibregl-canvas').waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: '使用我的位置' }).click();
+      await expect.poll(() => page.locator('[data-testid="pin-place"]').textContent()).toContain('位于：');
+
+      // Unanswered, the required question says so at its place and nothing is sent.
+      await page.getByRole('button', { name: '提交上报' }).click();
+      await expect
+        .poll(() => page.locator('[data-question="source"] .el-form-item__error').textContent())
+        .toContain('请回答此问题');
+      await page.locator('[data-question="source"]').getByText('建筑工地').click();
+      await expect.poll(() => page.locator('[data-question="source"] .el-form-item__error').count()).toBe(0);
+      await page.locator('input[name="answers.count"]').fill('3');
+      await expectNoSidewaysOverflow(page);
+      await shot(page, 'public-report-questions-zh');
+      const { id } = await submitResidentReport(page);
+
+      const { cookie } = await dispatcherSession();
+      const seen = (await (await fetch(`${base}/api/cases/${id}`, { headers: { cookie } })).json()) as {
+        description: string;
+      };
+      expect(seen.description).toContain('问题来源 / Where it comes from: 建筑工地 / A building site');
+      expect(seen.description).toContain('涉及数量 / How many: 3');
+    } finally {
+      await context.close();
+      await apiCall(base, admin, 'PATCH', `/api/categories/${category.code}`, { questions: [] });
+    }
   });
 
   it('says so when a tracking code is wrong, and forgives lower case and look-alike letters', async () => {

@@ -110,3 +110,11 @@ export function parseInstant(text: string): Date | null {
   }
   return new Date(dayNumber * DAY_MS + ((h * 60 + min) * 60 + s) * 1000 + ms - offset);
 }
+
+/** Is an ISO 8601 text a real calendar time? JavaScript would read 2026-02-30 as 2 March. */
+export function isCalendarTime(text: string): boolean {
+  const [y, m, d, hh, mm, ss] = text.split(/[-T :.Z+]/).map(Number) as number[];
+  if (y === undefined || m === undefined || d === undefined) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return m >= 1 && m <= 12 && d >= 1 && d <= days && (hh ?? 0) < 24 && (mm ?? 0) < 60 && (ss ?? 0) < 60;
+}

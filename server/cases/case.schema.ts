@@ -28,6 +28,10 @@ const ZReportBase = {
   ...ZLocation,
   /** Keys from POST /api/media, uploaded by the reporter. */
   photos: z.array(ZMediaKey).max(MAX_FILES).optional(),
+  /** Answers to the category's extra questions by code (GET /api/public/categories lists them). */
+  answers: z
+    .record(z.string().max(40), z.union([z.string().max(4_000), z.array(z.string().max(200)).max(50)]))
+    .optional(),
 };
 
 /** Staff report: patrol (grid workers), hotline (dispatchers), survey and board (committee staff). */

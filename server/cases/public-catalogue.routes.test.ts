@@ -72,6 +72,7 @@ describe('public catalogue and grid map', () => {
       name: { zh: '暴露垃圾', en: 'Exposed rubbish' },
       keywords: ['垃圾', '乱扔'],
       serviceNotice: null,
+      questions: [],
     });
     expect(body.items[1].serviceNotice).toEqual({ zh: '紧急情况请先拨打 119', en: 'In an emergency call 119 first' });
     // Internal settings (routing, duplicate radius, ids) stay on the server.

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { PublicCatalogue, PublicGridCollection } from '../../common/public-api.js';
 import { errorResponses } from '../http/schemas.js';
 import { ZGeometry } from '../territory/unit.schema.js';
+import { ZCategoryQuestion } from './catalogue/catalogue.schema.js';
 
 const tags = ['public'];
 
@@ -28,6 +29,7 @@ const ZPublicCatalogue = z.object({
       name: ZNamed,
       keywords: z.array(z.string()),
       serviceNotice: ZNamed.nullable(),
+      questions: z.array(ZCategoryQuestion),
     }),
   ),
 }) satisfies z.ZodType<PublicCatalogue>;
@@ -75,7 +77,17 @@ export async function publicCatalogueRoutes(app: FastifyInstance): Promise<void>
     async (_request, reply) => {
       const rows = await app.db
         .selectFrom('category')
-        .select(['code', 'majorCode', 'kind', 'nameZh', 'nameEn', 'keywords', 'serviceNoticeZh', 'serviceNoticeEn'])
+        .select([
+          'code',
+          'majorCode',
+          'kind',
+          'nameZh',
+          'nameEn',
+          'keywords',
+          'serviceNoticeZh',
+          'serviceNoticeEn',
+          'questions',
+        ])
         .where('disabled', '=', false)
         .orderBy('code')
         .execute();
@@ -97,6 +109,7 @@ export async function publicCatalogueRoutes(app: FastifyInstance): Promise<void>
                   en: row.serviceNoticeEn ?? row.serviceNoticeZh ?? '',
                 }
               : null,
+          questions: [...row.questions].sort((a, b) => a.order - b.order),
         }));
       const usedMajors = new Set(items.map((item) => item.major));
       const majors = majorRows

@@ -3,7 +3,7 @@
  * body, then checked against the questions as the service definition describes them.
  */
 import { describe, expect, it } from 'vitest';
-import { answerLines, checkAnswers } from './attributes.js';
+import { answerLines, checkAnswers } from '../cases/catalogue/answers.js';
 import { parseForm } from './form.js';
 import { QUESTIONS } from './test-world.js';
 

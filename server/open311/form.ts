@@ -3,9 +3,8 @@
  * service's questions as `attribute[code]=value`, several values of a multivaluelist as
  * `attribute[code][]=a&attribute[code][]=b`. Parsed with URLSearchParams (UTF-8, `+` as space).
  */
+import type { Answers } from '../../common/catalogue.js';
 import { AppError } from '../http/app-error.js';
-
-export type Answers = Record<string, string | string[]>;
 
 const ATTRIBUTE = /^attribute\[([^[\]]+)\](\[\])?$/;
 

@@ -8,11 +8,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Answers } from '../../common/catalogue.js';
 import { AppError } from '../http/app-error.js';
 import { prefersEnglish } from '../http/error-handler.js';
 import { findPresentedKey, MACHINE_KEY_PATTERN } from '../intake/machine-keys.js';
 import { CONTENT_TYPES, type Document, type Format, list, render } from './document.js';
-import { type Answers, parseForm } from './form.js';
+import { parseForm } from './form.js';
 import { type Jurisdiction, keyServes, requireJurisdiction } from './jurisdiction.js';
 import { handleOpen311Error, sendOpen311Error } from './open311.errors.js';
 import {

@@ -6,6 +6,7 @@
  * and `extensions=true` (the update history `notes`). An empty argument counts as absent.
  */
 
+import { isCalendarTime } from '../calendar/civil.js';
 import { AppError } from '../http/app-error.js';
 import { ZUuid } from '../http/schemas.js';
 
@@ -60,14 +61,6 @@ function wholeNumber(value: string | undefined, path: string, min: number, max: 
   const n = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw invalid(path, `a whole number from ${min} to ${max}`);
   return n;
-}
-
-/** Is an ISO 8601 text a real calendar time? JavaScript would read 2026-02-30 as 2 March. */
-export function isCalendarTime(text: string): boolean {
-  const [y, m, d, hh, mm, ss] = text.split(/[-T :.Z+]/).map(Number) as number[];
-  if (y === undefined || m === undefined || d === undefined) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return m >= 1 && m <= 12 && d >= 1 && d <= days && (hh ?? 0) < 24 && (mm ?? 0) < 60 && (ss ?? 0) < 60;
 }
 
 function w3cDate(value: string | undefined, path: string): Date | undefined {

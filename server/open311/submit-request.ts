@@ -7,14 +7,14 @@
  * Checked first, writing nothing when wrong: the service (404), the answers (400), the location
  * (lat and long together, inside the jurisdiction; else an address), the lengths the spec sets.
  */
+import type { Answers } from '../../common/catalogue.js';
 import type { SystemActor } from '../cases/case.policy.js';
+import { answerLines, checkAnswers, withExtraLines } from '../cases/catalogue/answers.js';
 import { reportCase } from '../cases/commands/report-case.js';
 import type { Db } from '../db/database.js';
 import { AppError, type FieldProblem } from '../http/app-error.js';
 import type { MachineKeyRow } from '../intake/machine-keys.js';
 import type { GridLocator } from '../territory/placement.js';
-import { answerLines, checkAnswers } from './attributes.js';
-import type { Answers } from './form.js';
 import type { Jurisdiction } from './jurisdiction.js';
 import { findService, type Lang, serviceName, serviceNotice } from './services.js';
 
@@ -153,10 +153,7 @@ export async function submitRequest(
   const mediaUrl = given(fields.media_url);
   const extra = answerLines(service.questions, checked.answers);
   if (mediaUrl) extra.push(`图片 Media: ${mediaUrl}`);
-  const description = [
-    given(fields.description) ?? serviceName(service, 'zh'),
-    ...(extra.length ? ['', '补充信息 Additional information:', ...extra] : []),
-  ].join('\n');
+  const description = withExtraLines(given(fields.description) ?? serviceName(service, 'zh'), extra);
 
   const actor: SystemActor = { kind: 'system', id: null, name: `open311:${key.name}` };
   const reported = await reportCase(

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Channel, Urgency } from '../../../common/cases.js';
+import type { Answers, CategoryQuestion } from '../../../common/catalogue.js';
 import { CHANNEL_REPORTERS, transitionOf } from '../../../common/workflow.js';
 import { writeAudit } from '../../audit/audit.writer.js';
 import { loadCalendar } from '../../calendar/calendar.repository.js';
@@ -15,6 +16,7 @@ import { escapeLike } from '../../policies/scope.js';
 import type { GridLocator } from '../../territory/placement.js';
 import { auditActorOf, type CaseActor, caseActorSnapshot, relationsTo } from '../case.policy.js';
 import { applyClock, limitFor } from '../case-clock.js';
+import { answerLines, checkAnswers, withExtraLines } from '../catalogue/answers.js';
 import { selectReportable } from '../catalogue/catalogue.repository.js';
 
 export type Reporter =
@@ -36,6 +38,12 @@ export interface ReportCaseProps {
   reporter: Reporter;
   /** The id the sending system gave it (hotline work order, Open311 token, sensor alarm): a retry returns the first case. */
   externalId?: string | undefined;
+  /**
+   * Answers to the category's extra questions (补充问题), checked against them and appended to the
+   * description as lines a dispatcher reads. A resident's report is always checked (required
+   * questions must be answered); staff and machines are checked when they send answers.
+   */
+  answers?: Answers | undefined;
   /** Media keys of the report's own photos, uploaded by the reporter (POST /api/media). */
   photos?: string[] | undefined;
   /**
@@ -64,6 +72,19 @@ export const trackingCode = () => Array.from({ length: 10 }, () => ALPHABET[rand
 /** 'yyyymmdd' of an instant in China's time zone (UTC+8, no daylight saving). */
 export const chinaDay = (at: Date) =>
   new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+
+/** The description with the answers to the category's questions, checked (CATEGORY_ANSWERS_INVALID). */
+function describe(props: ReportCaseProps, questions: readonly CategoryQuestion[]): string {
+  const text = props.description.trim();
+  if (props.answers === undefined && props.channel !== 'resident') return text;
+  const checked = checkAnswers(questions, props.answers ?? {});
+  if (checked.problems.length) {
+    throw new AppError('CATEGORY_ANSWERS_INVALID', {
+      fields: checked.problems.map((p) => ({ path: `body.answers.${p.path.slice(10, -1)}`, reason: p.reason })),
+    });
+  }
+  return withExtraLines(text, answerLines(questions, checked.answers));
+}
 
 /** Where a report belongs: its unit grid, or — for a point outside every grid or no point — the smallest unit whose box holds it, else the top of the territory. */
 async function place(ctx: CaseContext, props: ReportCaseProps) {
@@ -147,7 +168,7 @@ export async function reportCase(
   if ((props.lng === undefined || props.lat === undefined) && !props.address?.trim())
     throw new AppError('LOCATION_REQUIRED');
   const category = await selectReportable(ctx.db)
-    .select(['id', 'code', 'majorCode'])
+    .select(['id', 'code', 'majorCode', 'questions'])
     .where('code', '=', props.categoryCode)
     .executeTakeFirst();
   if (!category) {
@@ -155,6 +176,7 @@ export async function reportCase(
       fields: [{ path: 'body.categoryCode', reason: 'unknown, disabled or a major category' }],
     });
   }
+  const description = describe(props, category.questions);
   if (props.externalId) {
     const existing = await ctx.db
       .selectFrom('cases')
@@ -228,7 +250,7 @@ export async function reportCase(
             categoryId: category.id,
             urgency: props.urgency,
             title,
-            description: props.description.trim(),
+            description,
             address: props.address?.trim() || null,
             lng: props.lng ?? null,
             lat: props.lat ?? null,

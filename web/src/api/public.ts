@@ -4,6 +4,7 @@
  * map, and the optional resident sign-in by mobile number.
  */
 import type { CaseState, CloseReason, Satisfaction } from '@common/cases';
+import type { Answers } from '@common/catalogue';
 import type { PublicCatalogue, PublicGridCollection } from '@common/public-api';
 import type { CaseAction } from '@common/workflow';
 import { currentLocale } from '@/i18n';
@@ -60,6 +61,8 @@ export interface PublicReportRequest {
   lat?: number;
   contact?: PublicContact;
   photos?: string[];
+  /** Answers to the category's extra questions by code. */
+  answers?: Answers;
 }
 
 export interface ReportResponse {

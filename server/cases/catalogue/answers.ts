@@ -4,10 +4,9 @@
  * offered keys (one for a singlevaluelist, any number for a multivaluelist), numbers numeric,
  * datetimes ISO 8601, strings on one line. An empty answer to an optional question counts as none.
  */
-import { type CategoryQuestion, isListDatatype, type NamedText } from '../../common/catalogue.js';
-import type { FieldProblem } from '../http/app-error.js';
-import type { Answers } from './form.js';
-import { isCalendarTime } from './request-query.js';
+import { type Answers, type CategoryQuestion, isListDatatype, type NamedText } from '../../../common/catalogue.js';
+import { isCalendarTime } from '../../calendar/civil.js';
+import type { FieldProblem } from '../../http/app-error.js';
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 /** ISO 8601 as the W3C note writes it: a date, optionally a time with optional seconds and zone. */
@@ -84,3 +83,7 @@ export function answerLines(questions: readonly CategoryQuestion[], answers: Ans
       return [`${both(q.description)}: ${shown.join('、')}`];
     });
 }
+
+/** The description a dispatcher reads: the reporter's own text, then the extra lines under a heading. */
+export const withExtraLines = (description: string, extra: readonly string[]): string =>
+  extra.length ? [description, '', '补充信息 Additional information:', ...extra].join('\n') : description;
