@@ -68,6 +68,28 @@ describe('dashboard, heat map and repeat problems in the browser', () => {
     await page.close();
   });
 
+  it('a district ranks every community under it, not only its subdistricts', async () => {
+    const admin = await apiSession(base, 'districtadmin');
+    const every = await api<{ items: { unit: { name: string } | null }[] }>(
+      admin,
+      'GET',
+      '/api/indicators/ranking?period=year&group=units&by=score&level=community',
+    );
+    expect(every.items.length).toBeGreaterThan(1);
+    const page = await (await browser.newContext({ locale: 'zh-CN', viewport: DESKTOP })).newPage();
+    await signInAs(page, base, 'districtadmin');
+    await page.goto(`${base}/dashboard?period=year`);
+    const ranked = page.locator('.dashboard ol.visually-hidden li');
+    // By default the children: the demo district has one subdistrict.
+    await expect.poll(() => ranked.count(), { timeout: 20_000 }).toBe(1);
+    await page.locator('[data-test="rank-level"]').click();
+    await page.locator('.el-select-dropdown__item', { hasText: '全部居委会/村委会' }).click();
+    await expect.poll(() => ranked.count(), { timeout: 15_000 }).toBe(every.items.filter((i) => i.unit).length);
+    expect(await page.locator('.dashboard').textContent()).toContain('全部居委会/村委会综合得分排名');
+    await shot(page, 'analysis-dashboard-communities');
+    await page.close();
+  });
+
   it('the heat map colours the grids and lists a clicked grid’s cases', async () => {
     const page = await (await browser.newContext({ locale: 'zh-CN', viewport: DESKTOP })).newPage();
     await signInAs(page, base, 'leader');

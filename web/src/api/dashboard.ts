@@ -7,6 +7,7 @@
 import type { UnitRef } from '@common/api';
 import type { CaseState, Channel } from '@common/cases';
 import type { Bilingual } from '@common/public-api';
+import type { UnitLevel } from '@common/territory';
 import { api } from './client';
 
 export type TrendKind = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -145,8 +146,12 @@ export const getTrend = (s: Slice, count: number, signal?: AbortSignal) =>
 export const getBreakdown = (s: Slice, by: BreakdownBy, signal?: AbortSignal) =>
   api.get<Breakdown>('/api/indicators/breakdown', { query: { ...sliceQuery(s), by }, signal });
 
-export const getRanking = (s: Slice, signal?: AbortSignal) =>
-  api.get<Ranking>('/api/indicators/ranking', { query: { ...sliceQuery(s), group: 'units', by: 'score' }, signal });
+/** The units below ranked by score: the children, or every unit of `level` under the slice's unit. */
+export const getRanking = (s: Slice, level: UnitLevel | null, signal?: AbortSignal) =>
+  api.get<Ranking>('/api/indicators/ranking', {
+    query: { ...sliceQuery(s), group: 'units', by: 'score', ...(level ? { level } : {}) },
+    signal,
+  });
 
 /** Each grid worker, dispatcher or handler of the unit with what they did in the period (岗位考核). */
 export const getPosts = (s: Slice, post: Post, signal?: AbortSignal) =>
