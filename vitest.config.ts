@@ -9,7 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
-    // seedDemo replays no case history in tests unless a test asks for one (demo-history.test.ts).
-    env: { GRIDLOOP_DEMO_CASES: '0' },
+    // seedDemo replays no case history and writes no resident archive in tests unless a test asks
+    // (demo-history.test.ts, server/seed/archive/*.test.ts).
+    env: { GRIDLOOP_DEMO_CASES: '0', GRIDLOOP_DEMO_PEOPLE: '0' },
   },
 });

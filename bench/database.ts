@@ -1,6 +1,6 @@
 /**
  * A fresh, migrated database for a benchmark: on DATABASE_URL's server, else on an embedded cluster of
- * the benchmark's own under <os tmpdir>/gridloop-bench-<dir> (fsync off: the data is thrown away; outside the
+ * the benchmark's own under <os tmpdir>/gridloop-bench-<dir> (fsync off unless asked to be durable: the data is thrown away; outside the
  * checkout, whose parent directories the embedded server's own user may not be allowed to enter). Dropped and recreated on
  * every run, so a run never measures what an earlier one left.
  */
@@ -16,17 +16,25 @@ import { migrateToLatest } from '../server/db/migrate.js';
 
 export interface BenchDatabase {
   db: Db;
+  /** The database's connection URL (for a server the benchmark runs in another process). */
+  url: string;
   /** The embedded cluster, when one was started (stop it at the end). */
   cluster?: Cluster;
 }
 
-export async function openBenchDatabase(dir: string, database: string, poolSize = 5): Promise<BenchDatabase> {
+export async function openBenchDatabase(
+  dir: string,
+  database: string,
+  poolSize = 5,
+  /** durable: fsync and synchronous commit on (the intake benchmark measures commits as production makes them). */
+  options: { durable?: boolean } = {},
+): Promise<BenchDatabase> {
   let cluster: Cluster | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const path = join(tmpdir(), `gridloop-bench-${dir}`);
     mkdirSync(path, { recursive: true });
-    cluster = await startCluster({ pgDir: join(path, 'pg'), fast: true });
+    cluster = await startCluster({ pgDir: join(path, 'pg'), fast: !options.durable });
     adminUrl = cluster.url('postgres');
   }
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -44,7 +52,7 @@ export async function openBenchDatabase(dir: string, database: string, poolSize 
   url.pathname = `/${database}`;
   const { db } = createDb({ connectionString: url.toString(), max: poolSize });
   await migrateToLatest(db);
-  return cluster ? { db, cluster } : { db };
+  return cluster ? { db, url: url.toString(), cluster } : { db, url: url.toString() };
 }
 
 export const BENCH_PASSWORD = 'Benchmark12345';

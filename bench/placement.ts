@@ -21,6 +21,8 @@ export interface PlacementBenchOptions {
   rounds?: number;
   /** Seed of the generator (default 20261122). */
   seed?: number;
+  /** Points whose grid is checked against an exact test of every grid whose box holds them (default 0). */
+  check?: number;
 }
 
 export interface PlacementBenchResult {
@@ -43,6 +45,8 @@ export interface PlacementBenchResult {
   baselineLookupsPerCpuSecond: number;
   /** lookupsPerCpuSecond / baselineLookupsPerCpuSecond. */
   ratio: number;
+  /** Points checked (each placed in the one grid that contains it, or in none when none does). */
+  checkedPoints: number;
 }
 
 const BOX = { west: 120.85, east: 122.0, south: 30.68, north: 31.88 };
@@ -125,6 +129,41 @@ function measure(points: number, rounds: number, pass: () => number): Speed {
   return speed;
 }
 
+/** Ray casting: is (x, y) inside the ring? */
+function inRing(x: number, y: number, ring: Position[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi = 0, yi = 0] = ring[i] ?? [];
+    const [xj = 0, yj = 0] = ring[j] ?? [];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * The first `count` points against the truth: the grids whose box holds the point (Flatbush), tested
+ * exactly; `locate` must give the one that contains it, or nothing. Points on a shared edge are left out.
+ */
+function check(count: number, xy: Float64Array, grids: Grid[], boxes: Flatbush, index: SpatialIndex<Grid>): number {
+  let checked = 0;
+  for (let i = 0; i < Math.min(count, xy.length / 2); i++) {
+    const x = xy[2 * i] ?? 0;
+    const y = xy[2 * i + 1] ?? 0;
+    const truth = boxes
+      .search(x, y, x, y)
+      .map((k) => grids[k] as Grid)
+      .filter((g) => inRing(x, y, g.geometry.coordinates[0] ?? []));
+    if (truth.length > 1) continue;
+    const found = index.locate(x, y)?.code;
+    if (found !== truth[0]?.code)
+      throw new Error(
+        `placement bench check failed: (${x}, ${y}) placed in ${found ?? 'none'}, lies in ${truth[0]?.code ?? 'none'}`,
+      );
+    checked += 1;
+  }
+  return checked;
+}
+
 /** Builds the lattice, both indexes and the points, times both lookups and returns the numbers. */
 export function runPlacementBench(options: PlacementBenchOptions = {}): PlacementBenchResult {
   const count = options.grids ?? 40_625;
@@ -157,6 +196,7 @@ export function runPlacementBench(options: PlacementBenchOptions = {}): Placemen
     xy[2 * i + 1] = BOX.south + random() * (BOX.north - BOX.south);
   }
 
+  const checkedPoints = check(options.check ?? 0, xy, grids, boxes, index);
   const located = measure(pointCount, rounds, () => {
     let hits = 0;
     for (let i = 0; i < pointCount; i++) if (index.locate(xy[2 * i] ?? 0, xy[2 * i + 1] ?? 0)) hits++;
@@ -189,6 +229,7 @@ export function runPlacementBench(options: PlacementBenchOptions = {}): Placemen
     baselineLookupsPerSecond: round(baseline.wall),
     baselineLookupsPerCpuSecond: round(baseline.cpu),
     ratio: round(located.cpu / baseline.cpu, 2),
+    checkedPoints,
   };
 }
 

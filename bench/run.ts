@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { CliError } from '../server/cli/output.js';
 import { runExportBench } from './exports.js';
 import { type IndicatorBenchResult, printIndicatorBench, runIndicatorBench, SCALES, type Scale } from './indicators.js';
+import { type IntakeBenchResult, printIntakeBench, runIntakeBench } from './intake.js';
 import { runPlacementBench } from './placement.js';
+import { printSweepBench, runSweepBench, type SweepBenchResult } from './sweep.js';
 import { runWebBench } from './web.js';
 
 interface Bench {
@@ -19,12 +21,24 @@ interface Bench {
 }
 
 const BENCHES: Record<string, Bench> = {
-  placement: { run: () => runPlacementBench({}) },
+  // small (CI): 200,000 points once, every one of the first 20,000 checked against an exact search.
+  placement: {
+    run: ({ scale }) =>
+      runPlacementBench(scale === 'small' ? { points: 200_000, rounds: 1, check: 20_000 } : { check: 20_000 }),
+  },
   web: { run: () => runWebBench() },
   exports: { run: () => runExportBench() },
   indicators: {
     run: ({ scale }) => runIndicatorBench({ scale }),
     print: (result) => printIndicatorBench(result as IndicatorBenchResult),
+  },
+  intake: {
+    run: ({ scale }) => runIntakeBench({ scale }),
+    print: (result) => printIntakeBench(result as IntakeBenchResult),
+  },
+  sweep: {
+    run: ({ scale }) => runSweepBench({ scale }),
+    print: (result) => printSweepBench(result as SweepBenchResult),
   },
 };
 

@@ -77,6 +77,18 @@ export interface SessionAbilities {
   readAssessment: boolean;
   /** Webhook subscriptions (回调订阅) of units in scope: administrators. */
   manageWebhooks: boolean;
+  /** 12345 work orders (热线工单): mappings, imports and the status export, for dispatchers and administrators. */
+  useHotline: boolean;
+  /** The resident archive (民情档案): territorial readers in scope, and departments through granted tags. */
+  readArchive: boolean;
+  /** File and change people, households, buildings, venues, tags: administrators, committee staff, grid workers. */
+  writeArchive: boolean;
+  /** See ID numbers and phones in clear with a stated purpose: the same roles, in scope. */
+  unmaskArchive: boolean;
+  /** Export people (with a purpose; watermarked): administrators and committee staff. */
+  exportArchive: boolean;
+  /** Define tag types and matter forms: installation administrators. */
+  manageArchiveTypes: boolean;
 }
 
 export interface SessionView {

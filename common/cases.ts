@@ -53,6 +53,12 @@ export const CASE_STATE_LABELS: Record<CaseState, { zh: string; en: string }> = 
   merged: { zh: '已合并', en: 'Merged' },
 };
 
+export const SATISFACTION_LABELS: Record<Satisfaction, { zh: string; en: string }> = {
+  satisfied: { zh: '满意', en: 'Satisfied' },
+  basically_satisfied: { zh: '基本满意', en: 'Basically satisfied' },
+  dissatisfied: { zh: '不满意', en: 'Dissatisfied' },
+};
+
 export const CLOSE_REASON_LABELS: Record<CloseReason, { zh: string; en: string }> = {
   solved: { zh: '已解决', en: 'Solved' },
   unsolvable: { zh: '暂无法解决（已说明）', en: 'Cannot be solved (explained)' },

@@ -362,6 +362,213 @@ export const ERRORS = {
     zh: '该回调订阅已停用，请先启用再重新推送',
     en: 'This webhook is disabled; enable it before replaying',
   },
+  // Resident archive (server/archive).
+  ARCHIVE_ID_NUMBER_INVALID: {
+    status: 422,
+    zh: '身份证号无效：须为 18 位，出生日期真实且不晚于今天，校验位正确',
+    en: 'Invalid ID number: 18 characters, a real birth date not in the future, and a correct check digit',
+  },
+  ARCHIVE_ID_MISMATCH: {
+    status: 422,
+    zh: '填写的出生日期或性别与身份证号不一致',
+    en: 'The birth date or gender entered does not match the ID number',
+  },
+  ARCHIVE_DATE_INVALID: {
+    status: 422,
+    zh: '日期无效（不存在的日期，或晚于今天）',
+    en: 'Invalid date (no such day, or in the future)',
+  },
+  ARCHIVE_PHONE_INVALID: {
+    status: 422,
+    zh: '电话号码无效：须为 11 位手机号或带区号的固定电话',
+    en: 'Invalid phone: an 11-digit mobile or a landline with its area code',
+  },
+  ARCHIVE_PERSON_DUPLICATE: {
+    status: 409,
+    zh: '本区已有该身份证号的人员档案',
+    en: 'A person with this ID number is already on file in this district',
+  },
+  ARCHIVE_HOUSEHOLD_HEAD: {
+    status: 422,
+    zh: '每户须有且只有一名户主',
+    en: 'A household needs exactly one head',
+  },
+  ARCHIVE_ALREADY_MEMBER: {
+    status: 409,
+    zh: '该人员已属于另一户，请先将其移出原户',
+    en: 'This person already belongs to another household; remove them there first',
+  },
+  ARCHIVE_NOT_SAME_DISTRICT: {
+    status: 422,
+    zh: '人员、户与房屋须属于同一个区',
+    en: 'People, households and dwellings must be in the same district',
+  },
+  ARCHIVE_UNIT_INVALID: {
+    status: 422,
+    zh: '所属单位须为社区或网格',
+    en: 'The unit must be a community or a grid',
+  },
+  ARCHIVE_VERSION_CONFLICT: {
+    status: 409,
+    zh: '该档案已被他人修改，请刷新后重试',
+    en: 'Someone else changed this record; reload and try again',
+  },
+  ARCHIVE_PURPOSE_REQUIRED: {
+    status: 422,
+    zh: '请选择事由并说明用途（至少 4 个字）',
+    en: 'State a purpose: choose a reason and describe it (at least 4 characters)',
+  },
+  ARCHIVE_TAG_NOT_APPLICABLE: {
+    status: 422,
+    zh: '该标签不适用：类型已停用、对象不符，或等级填写有误',
+    en: 'This tag does not apply: the type is disabled, meant for another kind of record, or the grade is wrong',
+  },
+  ARCHIVE_TAG_TYPE_DUPLICATE: { status: 409, zh: '标签代码已存在', en: 'A tag type with this code exists' },
+  ARCHIVE_MATTER_FORM_DUPLICATE: { status: 409, zh: '表单代码已存在', en: 'A matter form with this code exists' },
+  ARCHIVE_MATTER_ANSWERS_INVALID: {
+    status: 422,
+    zh: '表单填写有误，请检查标出的项',
+    en: 'The form answers are invalid; see the fields',
+  },
+  ARCHIVE_DWELLING_DUPLICATE: {
+    status: 409,
+    zh: '该楼栋已有相同单元和室号的房屋',
+    en: 'This building already has a dwelling with that entrance and room',
+  },
+  ARCHIVE_GEOMETRY_INVALID: {
+    status: 422,
+    zh: '楼栋位置无效：须为经纬度点或闭合多边形',
+    en: 'Invalid building location: a longitude/latitude point or a closed polygon',
+  },
+  ARCHIVE_EXPORT_TOO_LARGE: {
+    status: 422,
+    zh: '导出人数超过上限，请缩小范围',
+    en: 'Too many people to export; narrow the filters',
+  },
+  // Imports (server/imports) and the 12345 hotline (server/hotline).
+  IMPORT_FILE_EMPTY: {
+    status: 422,
+    zh: '文件是空的：没有表头，也没有数据',
+    en: 'The file is empty: no header row and no data',
+  },
+  IMPORT_FILE_FORMAT: {
+    status: 415,
+    zh: '无法识别的文件，请上传 XLSX、CSV 或 JSON（旧版 .xls 请另存为 .xlsx）',
+    en: 'Unrecognised file; upload XLSX, CSV or JSON (save an old .xls as .xlsx)',
+  },
+  IMPORT_FILE_ENCODING: {
+    status: 422,
+    zh: '无法识别文件的文字编码，请保存为 UTF-8 或 GBK 编码的 CSV（JSON 须为 UTF-8）',
+    en: 'Unrecognised text encoding; save the CSV as UTF-8 or GBK (JSON must be UTF-8)',
+  },
+  IMPORT_FILE_UNREADABLE: {
+    status: 422,
+    zh: '文件已损坏或不是表格（XLSX 工作表、CSV，或由对象组成的 JSON 数组）',
+    en: 'The file is damaged or not a table (an XLSX sheet, a CSV, or a JSON array of objects)',
+  },
+  IMPORT_TOO_MANY_ROWS: {
+    status: 422,
+    zh: '文件超过 100,000 行，请分成几个文件导入',
+    en: 'The file has more than 100,000 rows; split it into several files',
+  },
+  IMPORT_COLUMNS_MISSING: {
+    status: 422,
+    zh: '文件缺少映射中指定的列，请检查表头或修改映射',
+    en: 'The file lacks columns the mapping names; check the header row or the mapping',
+  },
+  IMPORT_MAPPING_INVALID: {
+    status: 422,
+    zh: '字段映射有误：必填字段须对应一列，取值须对应已有的代码',
+    en: 'Invalid mapping: every required field needs a column, every value an existing code',
+  },
+  IMPORT_MAPPING_NAME_TAKEN: {
+    status: 409,
+    zh: '本区已有同名的字段映射',
+    en: 'This district already has a mapping of that name',
+  },
+  IMPORT_VALUE_REQUIRED: { status: 422, zh: '必填项为空', en: 'A required value is missing' },
+  IMPORT_VALUE_INVALID: { status: 422, zh: '取值格式不正确', en: 'A value is not in the right form' },
+  IMPORT_VALUE_UNKNOWN: {
+    status: 422,
+    zh: '取值不在映射表中，请在映射中补充后重新导入',
+    en: 'A value is not in the mapping; add it there and import again',
+  },
+  IMPORT_ROW_FAILED: {
+    status: 500,
+    zh: '此行处理时出错，已记录；请稍后重新导入',
+    en: 'This row failed unexpectedly (logged); import the file again later',
+  },
+  IMPORT_RUN_FAILED: {
+    status: 500,
+    zh: '导入中断，已记录；重新导入同一文件会从头核对，不会重复',
+    en: 'The import stopped (logged); importing the same file again checks every row and duplicates nothing',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    zh: '此幂等键（Idempotency-Key）已用于内容不同的另一次提交',
+    en: 'This Idempotency-Key was used for a different submission',
+  },
+  HOTLINE_OUTSIDE_SCOPE: {
+    status: 422,
+    zh: '工单的承办单位或位置不在本次导入（或接口密钥）的辖区内',
+    en: "The order's handling unit or place lies outside the scope of this import (or machine key)",
+  },
+  HOTLINE_KEY_UNIT_INVALID: {
+    status: 422,
+    zh: '12345 热线接口密钥须绑定到一个区或区以下的单位（工单按区编号）',
+    en: 'A 12345 hotline key is bound to a district or a unit within one (orders are numbered per district)',
+  },
+  HOTLINE_EXPORT_RANGE_INVALID: {
+    status: 422,
+    zh: '时间范围有误：since 与 until 须为带时区的时间（如 2026-03-01T00:00:00+08:00），起止有序，且不超过 92 天',
+    en: 'Invalid period: since and until are times with a zone (e.g. 2026-03-01T00:00:00+08:00), in order, at most 92 days apart',
+  },
+  BACKUP_DESTINATION_NOT_EMPTY: {
+    status: 409,
+    zh: '备份目录已存在且不为空，请换一个目录',
+    en: 'The backup directory exists and is not empty; choose another',
+  },
+  BACKUP_INVALID: {
+    status: 422,
+    zh: '备份不完整或已损坏（清单或校验和不符），未做任何改动',
+    en: 'The backup is incomplete or damaged (manifest or checksums do not match); nothing was changed',
+  },
+  BACKUP_TOO_NEW: {
+    status: 409,
+    zh: '备份来自更新版本的网格闭环（含本版本没有的迁移），请先升级',
+    en: 'The backup comes from a newer Gridloop (migrations this version lacks); upgrade first',
+  },
+  RESTORE_TARGET_NOT_EMPTY: {
+    status: 409,
+    zh: '目标数据库不是空的；确认要以备份覆盖它，请加 --force',
+    en: 'The target database is not empty; add --force to replace its contents with the backup',
+  },
+  // Household visits (server/visits) and the monthly community analysis (server/analysis).
+  VISIT_TIME_INVALID: {
+    status: 422,
+    zh: '走访时间须在最近 31 天之内，且不能晚于现在',
+    en: 'The visit time must lie within the last 31 days and not in the future',
+  },
+  VISIT_HOUSEHOLD_DISSOLVED: {
+    status: 409,
+    zh: '该户已注销（已迁出），不能再登记走访',
+    en: 'This household has been dissolved (moved away); no visit can be recorded',
+  },
+  VISIT_NEED_NOT_OPEN: {
+    status: 409,
+    zh: '该诉求已转为案件或已解决，不能再次处理',
+    en: 'This need has already been referred to a case or resolved',
+  },
+  ANALYSIS_UNIT_INVALID: {
+    status: 422,
+    zh: '月度分析的对象须为居委会（社区）',
+    en: 'The monthly analysis is made for a residents’ committee (community)',
+  },
+  ANALYSIS_MONTH_INVALID: {
+    status: 422,
+    zh: '月份格式须为 yyyy-mm，且不能晚于本月',
+    en: 'The month must be yyyy-mm and not later than this month',
+  },
   INTERNAL: { status: 500, zh: '服务器内部错误，已记录', en: 'Internal error; it has been logged' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

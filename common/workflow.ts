@@ -43,6 +43,7 @@ export const CASE_ACTIONS = [
   'reassign',
   'add_co_handler',
   'note',
+  'amend',
   'submit_handling',
   'verify_pass',
   'verify_fail',
@@ -264,6 +265,19 @@ export const WORKFLOW: readonly Transition[] = [
     label: { zh: '处置进展', en: 'Progress note' },
   },
   {
+    // The sending system changed what it sent (a 12345 order re-sent with new content): the case
+    // keeps what its people acted on and records the change; nobody's turn changes.
+    action: 'amend',
+    from: ['reported', ...OPEN],
+    to: 'same',
+    actors: ['system'],
+    requires: { reason: { minLength: 2 } },
+    clock: {},
+    counts: [],
+    public: false,
+    label: { zh: '来源内容更新', en: 'Amended by its source' },
+  },
+  {
     action: 'submit_handling',
     from: ['handling'],
     to: 'handled',
@@ -460,12 +474,13 @@ export const nextState = (t: Transition, from: CaseState): CaseState => (t.to ==
 
 /**
  * Who reports through which channel: a grid worker on patrol, a resident, a dispatcher entering a
- * hotline call, committee staff from research visits and board posts, machines for sensors and Open311.
+ * hotline call (or the hotline's own work orders, imported or pushed: the system), committee staff
+ * from research visits and board posts, machines for sensors and Open311.
  */
 export const CHANNEL_REPORTERS: Record<Channel, readonly ActorRelation[]> = {
   patrol: ['gridWorker'],
   resident: ['reporter'],
-  hotline: ['dispatcher'],
+  hotline: ['dispatcher', 'system'],
   sensor: ['system'],
   survey: ['committeeStaff', 'gridWorker'],
   board: ['committeeStaff'],

@@ -27,6 +27,8 @@ export default async function setup(project: TestProject) {
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
       GRIDLOOP_DEMO_CASES: '400',
+      // A small synthetic archive (npm start makes ~30,000 people).
+      GRIDLOOP_DEMO_PEOPLE: '3000',
       // The webhook test's receiver listens on 127.0.0.1 (docs/webhooks.md: development and tests only).
       GRIDLOOP_WEBHOOK_ALLOW_PRIVATE: '1',
     },

@@ -15,6 +15,8 @@ import { accountRoutes } from './accounts/account.routes.js';
 import { residentSessionRoutes } from './accounts/resident-session.routes.js';
 import { sessionPlugin } from './accounts/session.plugin.js';
 import { sessionRoutes } from './accounts/session.routes.js';
+import { analysisRoutes } from './analysis/analysis.routes.js';
+import { archiveRoutes } from './archive/archive.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { caseBoardRoutes } from './cases/case-board.routes.js';
@@ -31,6 +33,8 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import { departmentRoutes } from './departments/department.routes.js';
 import { exportRoutes } from './exports/export.routes.js';
+import { hotlineRoutes } from './hotline/hotline.routes.js';
+import { hotlinePushRoutes } from './hotline/hotline-push.routes.js';
 import { installErrorHandler, send } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { indicatorRoutes } from './indicators/indicator.routes.js';
@@ -47,6 +51,7 @@ import { mapSettingsRoutes } from './territory/map-settings.routes.js';
 import { GridLocator } from './territory/placement.js';
 import { unitRoutes } from './territory/unit.routes.js';
 import { VERSION } from './version.js';
+import { visitRoutes } from './visits/visit.routes.js';
 import { webhookRoutes } from './webhooks/webhook.routes.js';
 import { webhookOpenApi } from './webhooks/webhook.schema.js';
 
@@ -159,6 +164,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(mapSettingsRoutes);
   await app.register(exportRoutes);
   await app.register(webhookRoutes);
+  await app.register(hotlineRoutes);
+  await app.register(hotlinePushRoutes);
+  await app.register(archiveRoutes);
+  await app.register(visitRoutes);
+  await app.register(analysisRoutes);
 
   const webDir = options.webDir;
   const hasWeb = Boolean(webDir && existsSync(join(webDir, 'index.html')));

@@ -2,6 +2,7 @@
  * The `gridloop` command: serve | migrate | seed | import | user | audit | calendar | build-web | bench.
  */
 import { parseArgs } from 'node:util';
+import { backupCommand, restoreCommand } from './cli/backup.js';
 import { calendarCommand } from './cli/calendar.js';
 import { auditCommand, importUnitsCommand, migrateCommand, seedCommand, userCommand } from './cli/commands.js';
 import { machineKeyCommand } from './cli/machine-key.js';
@@ -21,22 +22,25 @@ const HELP: Record<string, string> = {
   import units <file>       从 GeoJSON 或 XLSX 导入区划与网格 / import units
   user add|passwd|grant     管理工作人员账号 / manage staff accounts
   audit verify|seal         校验或封存审计链 / verify or seal the audit chain
+  backup <dir>              备份数据库与照片 / back up the database and the photos
+  restore <dir> [--force]   从备份恢复到空数据库 / restore a backup into an empty database
   calendar due|check|hours  工作日历与时限 / working calendar and deadlines
   machine-key add|list|revoke 设备密钥（物联感知告警接入）/ machine keys for sensor alarms
   open311 key add|list|revoke Open311 接口密钥 / Open311 api_keys
   build-web                 构建前端 / build the web application
-  bench [placement|web|exports|indicators] [--scale small|medium|full] 性能测试 / benchmarks
+  bench [placement|web|exports|indicators|sweep] [--scale small|medium|full] 性能测试 / benchmarks
 
 环境变量 Environment: PORT (3000), DATABASE_URL (use this PostgreSQL instead of the embedded one),
 GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies),
-GRIDLOOP_DEMO_CASES (6000: cases in the demo's year of history; 0 for none).
+GRIDLOOP_DEMO_CASES (6000: cases in the demo's year of history; 0 for none),
+GRIDLOOP_DEMO_PEOPLE (30000: synthetic people in the demo's resident archive, with a year of visits; 0 for none).
 Run gridloop <command> --help for details.`,
   serve: `gridloop serve [--port N] [--skip-web]
   Starts PostgreSQL (embedded in ./data/pg unless DATABASE_URL is set), migrates, seeds the demo
   subdistrict into an empty database, builds the web application if needed, and serves everything
   at http://localhost:3000. Ctrl-C stops the server and the database cleanly.`,
   migrate: 'gridloop migrate\n  Migrates the database to the latest version.',
-  seed: 'gridloop seed --demo\n  Writes the demo subdistrict (territory, departments, staff, residents) unless it exists, then a year\n  of cases run through the workflow (GRIDLOOP_DEMO_CASES of them, 6000 by default).',
+  seed: 'gridloop seed --demo\n  Writes the demo subdistrict (territory, departments, staff, residents) unless it exists, its synthetic\n  resident archive (GRIDLOOP_DEMO_PEOPLE people, 30000 by default), a year of cases run through the\n  workflow (GRIDLOOP_DEMO_CASES of them, 6000 by default) and a year of household visits.',
   import: `gridloop import units <file.geojson|file.json|file.xlsx> [--update]
   Imports units (districts, subdistricts, committees, grids) with their boundaries, all or nothing.
   Each feature / row needs code (编码) and name (名称); level (层级), kind (类型), parentCode (上级编码)
@@ -49,6 +53,13 @@ gridloop user grant <username> --role <role> --unit <code> [--department <code>]
   Without --password a random one is printed and must be changed at first sign-in.`,
   audit:
     'gridloop audit verify | seal\n  verify: recompute the hash chain and report the first altered or deleted row (exit 3).\n  seal: chain rows not yet sealed.',
+  backup: `gridloop backup <directory>
+  Writes the database (every table, one consistent moment, while the server runs) and the photo store
+  into a new directory, with SHA-256 checksums; see docs/operations.md.`,
+  restore: `gridloop restore <directory> [--force]
+  Restores a backup into an empty database (DATABASE_URL, or the embedded one in ./data/pg with the
+  server stopped) and its photos into the photo store, then verifies the audit chain. A database that
+  is not empty is refused unless --force, which replaces its contents.`,
   calendar: `gridloop calendar due [--from <ISO 8601 time>] --limit <amount> <unit>
   Prints the due time (ISO 8601, +08:00) of a limit starting at --from (default now), with the
   server's working hours and overrides. Units: natural-minutes, natural-hours, working-hours, working-days.
@@ -73,7 +84,7 @@ gridloop open311 key revoke <id | key prefix>
   printed with the key; --jurisdiction may be left out when there is one district). Printed once; only
   its hash is kept.`,
   bench:
-    'gridloop bench [placement|web|exports|indicators] [--scale small|medium|full]\n  Runs the benchmarks (see docs/benchmarks.md); --scale sizes the indicators benchmark (default medium).',
+    'gridloop bench [placement|web|exports|indicators|sweep] [--scale small|medium|full]\n  Runs the benchmarks (see docs/benchmarks.md); --scale sizes the indicators and sweep benchmarks (default medium).',
 };
 
 export async function main(argv: string[]): Promise<void> {
@@ -100,6 +111,7 @@ export async function main(argv: string[]): Promise<void> {
       channel: { type: 'string' },
       jurisdiction: { type: 'string' },
       scale: { type: 'string' },
+      force: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -128,6 +140,10 @@ export async function main(argv: string[]): Promise<void> {
       return userCommand(config, rest[0], rest[1], values);
     case 'audit':
       return auditCommand(config, rest[0]);
+    case 'backup':
+      return backupCommand(config, rest[0]);
+    case 'restore':
+      return restoreCommand(config, rest[0], values.force ?? false);
     case 'calendar':
       return calendarCommand(config, rest, values);
     case 'machine-key':

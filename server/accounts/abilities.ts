@@ -7,8 +7,10 @@ import type { Channel } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
 import { SUMMONING_LEVELS } from '../../common/summons.js';
 import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
+import { archivePolicy } from '../archive/archive.policy.js';
 import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
 import { mayReadAssessment, mayUnmask } from '../exports/export.policy.js';
+import { hotlinePolicy } from '../hotline/hotline.policy.js';
 import { hasRole, isInstallationAdmin, isStaff } from '../policies/predicates.js';
 import { handlerDepartments, ISSUING_ROLES } from '../summons/summons.policy.js';
 import { webhookPolicy } from '../webhooks/webhook.policy.js';
@@ -63,5 +65,13 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     readAssessment: mayReadAssessment(actor),
     // The webhook routes' own predicate (server/webhooks/webhook.policy.ts).
     manageWebhooks: webhookPolicy.manageSome(actor, null),
+    // The hotline routes' own predicate (server/hotline/hotline.policy.ts).
+    useHotline: hotlinePolicy.useSome(actor, null),
+    // The archive's own predicates (server/archive/archive.policy.ts).
+    readArchive: archivePolicy.readSome(actor),
+    writeArchive: archivePolicy.writeSome(actor),
+    unmaskArchive: archivePolicy.unmaskSome(actor),
+    exportArchive: archivePolicy.exportSome(actor),
+    manageArchiveTypes: archivePolicy.manageTypes(actor),
   };
 }

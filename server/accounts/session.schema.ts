@@ -46,6 +46,12 @@ export const ZSessionView = z.object({
     unmaskPersonalData: z.boolean(),
     readAssessment: z.boolean(),
     manageWebhooks: z.boolean(),
+    useHotline: z.boolean(),
+    readArchive: z.boolean(),
+    writeArchive: z.boolean(),
+    unmaskArchive: z.boolean(),
+    exportArchive: z.boolean(),
+    manageArchiveTypes: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

@@ -144,9 +144,137 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
       purpose: z.string().nullable(),
     }),
   }),
+  // Resident archive (server/archive). Every event names the people it showed or touched in
+  // data.people: a person's access history finds them there (migration 0016's GIN index).
+  z.object({
+    action: z.literal('archive.read'),
+    data: z.object({
+      people: z.array(z.string()),
+      via: z.enum(['detail', 'list', 'lookup', 'household']),
+      fields: z.array(z.string()),
+      purpose: z.string().nullable(),
+      household: z.string().optional(),
+      /** A list's filters, ID numbers masked. */
+      query: z.record(z.string(), z.unknown()).optional(),
+    }),
+  }),
+  z.object({
+    action: z.literal('archive.unmasked'),
+    data: z.object({
+      people: z.array(z.string()),
+      fields: z.array(z.string()),
+      purpose: z.string(),
+      purposeText: z.string(),
+    }),
+  }),
+  z.object({
+    action: z.literal('archive.exported'),
+    data: z.object({
+      people: z.array(z.string()),
+      format: z.enum(['csv', 'xlsx']),
+      rows: z.number(),
+      fields: z.array(z.string()),
+      unmasked: z.boolean(),
+      purpose: z.string(),
+      purposeText: z.string(),
+      query: z.record(z.string(), z.unknown()),
+    }),
+  }),
+  z.object({
+    action: z.literal('archive.changed'),
+    data: z.object({
+      people: z.array(z.string()),
+      record: z.enum([
+        'person',
+        'household',
+        'member',
+        'relation',
+        'tag',
+        'matter_record',
+        'attachment',
+        'building',
+        'dwelling',
+        'venue',
+      ]),
+      change: z.enum(['created', 'updated', 'deleted']),
+      fields: z.array(z.string()),
+    }),
+  }),
+  z.object({ action: z.literal('archive.history_read'), data: z.object({ people: z.array(z.string()) }) }),
+  z.object({
+    action: z.literal('archive.configured'),
+    data: z.object({
+      kind: z.enum(['tag_type', 'tag_grant', 'matter_form']),
+      code: z.string(),
+      change: z.enum(['created', 'updated', 'granted', 'revoked']),
+      department: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    action: z.enum(['import_mapping.created', 'import_mapping.updated', 'import_mapping.deleted']),
+    data: z.object({ kind: z.string(), name: z.string() }),
+  }),
+  z.object({
+    action: z.literal('import.started'),
+    data: z.object({
+      kind: z.string(),
+      mapping: z.string(),
+      file: z.string(),
+      format: z.string(),
+      bytes: z.number(),
+      sha256: z.string(),
+    }),
+  }),
+  z.object({
+    action: z.literal('import.finished'),
+    data: z.object({
+      kind: z.string(),
+      status: z.enum(['done', 'failed']),
+      total: z.number(),
+      created: z.number(),
+      updated: z.number(),
+      unchanged: z.number(),
+      rejected: z.number(),
+      error: z.string().nullable(),
+    }),
+  }),
+  z.object({
+    action: z.literal('hotline.status_exported'),
+    data: z.object({ format: z.string(), since: z.string(), until: z.string(), rows: z.number() }),
+  }),
   z.object({
     action: z.literal('access.denied'),
     data: z.object({ method: z.string(), route: z.string(), reason: z.enum(['out_of_scope', 'forbidden']) }),
+  }),
+  // Household visits (server/visits); reads of them are archive.read rows (via household or list).
+  z.object({
+    action: z.literal('visit.recorded'),
+    data: z.object({
+      household: z.string(),
+      visitedAt: z.string(),
+      night: z.boolean(),
+      needs: z.number(),
+      photos: z.number(),
+    }),
+  }),
+  z.object({ action: z.literal('visit.need_referred'), data: z.object({ need: z.string(), case: z.string() }) }),
+  z.object({ action: z.literal('visit.need_resolved'), data: z.object({ need: z.string() }) }),
+  // The demo's synthetic archive and its year of visits (server/seed/archive).
+  z.object({
+    action: z.literal('demo.archive_seeded'),
+    data: z.object({
+      people: z.number(),
+      households: z.number(),
+      buildings: z.number(),
+      dwellings: z.number(),
+      venues: z.number(),
+      tags: z.number(),
+      asOf: z.string(),
+    }),
+  }),
+  z.object({
+    action: z.literal('demo.visits_seeded'),
+    data: z.object({ visits: z.number(), needs: z.number(), referred: z.number() }),
   }),
 ]);
 

@@ -2,6 +2,7 @@
  * Writes audit rows inside the caller's transaction (or alone, for denials that must survive a
  * failed request). Rows start unsealed; the sealer chains them after commit.
  */
+import { sql } from 'kysely';
 import type { Actor } from '../accounts/actor.js';
 import { actorSnapshot } from '../accounts/actor.js';
 import type { Db, Trx } from '../db/database.js';
@@ -20,28 +21,35 @@ export interface AuditSubject {
 }
 
 /** Appends one typed audit row in `trx` (use a transaction: the row commits with the change it records). */
-export async function writeAudit(
+export function writeAudit(
   trx: Trx | Db,
   context: AuditContext,
   event: AuditEvent,
   subject?: AuditSubject,
 ): Promise<void> {
-  const checked = ZAuditEvent.parse(event);
-  const actor =
+  return writeAudits(trx, context, [{ event, subject }]);
+}
+
+/** Appends several typed audit rows of one actor in `trx` in one statement (the deadline sweep's orders). */
+export async function writeAudits(
+  trx: Trx | Db,
+  context: AuditContext,
+  entries: { event: AuditEvent; subject?: AuditSubject | undefined }[],
+): Promise<void> {
+  const actor = JSON.stringify(
     context.actor && context.actor.kind === 'system'
       ? { kind: 'system', name: context.actor.name }
-      : actorSnapshot(context.actor as Actor | null);
-  await trx
-    .insertInto('auditLog')
-    .values({
-      action: checked.action,
-      data: JSON.stringify(checked.data),
-      actor: JSON.stringify(actor),
-      subjectType: subject?.type ?? null,
-      subjectId: subject?.id ?? null,
-      district: subject?.district ?? null,
-      requestId: context.requestId ?? null,
-      ip: context.ip ?? null,
-    })
-    .execute();
+      : actorSnapshot(context.actor as Actor | null),
+  );
+  if (entries.length === 0) return;
+  const checked = entries.map(({ event }) => ZAuditEvent.parse(event));
+  const subjects = entries.map(({ subject }) => subject);
+  // One array per column; occurred_at and id take their defaults row by row.
+  await sql`
+    insert into audit_log (action, data, actor, subject_type, subject_id, district, request_id, ip)
+    select action, data, ${actor}::jsonb, subject_type, subject_id, district, ${context.requestId ?? null}, ${context.ip ?? null}
+    from unnest(${checked.map((e) => e.action)}::text[], ${checked.map((e) => JSON.stringify(e.data))}::jsonb[],
+      ${subjects.map((x) => x?.type ?? null)}::text[], ${subjects.map((x) => x?.id ?? null)}::text[],
+      ${subjects.map((x) => x?.district ?? null)}::char(6)[])
+      as t(action, data, subject_type, subject_id, district)`.execute(trx);
 }

@@ -38,7 +38,13 @@ export async function readCaseSettings(db: Db | Trx): Promise<CaseSettings> {
   return ZCaseSettings.parse(settings);
 }
 
+/**
+ * Writes the settings. A new warning share moves the yellow moment (`warn_at`, migration 0018) of every
+ * running clock not yet lit, in the same transaction: one UPDATE of the open cases (about a minute per
+ * million on modest hardware), so the sweep keeps finding yellow lights by an index range.
+ */
 export async function writeCaseSettings(trx: Trx, settings: CaseSettings): Promise<void> {
+  const before = await readCaseSettings(trx);
   for (const [name, key] of Object.entries(CASE_SETTING_KEYS) as [keyof CaseSettings, string][]) {
     const value = JSON.stringify(settings[name]);
     await trx
@@ -47,4 +53,10 @@ export async function writeCaseSettings(trx: Trx, settings: CaseSettings): Promi
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updatedAt: sql`now()` }))
       .execute();
   }
+  if (settings.warnShare !== before.warnShare)
+    await sql`
+      update cases set warn_at = stage_started_at + (due_at - stage_started_at) * ${settings.warnShare}::float8
+      where due_at is not null and stage_started_at is not null and warned_at is null and overdue_at is null`.execute(
+      trx,
+    );
 }

@@ -386,6 +386,6 @@ describe('case workflow over HTTP', () => {
     const res = await worker.request('GET', '/api/workflow');
     const actions = res.json().transitions.map((tr: { action: string }) => tr.action);
     expect(actions).toContain('verify_fail');
-    expect(actions).toHaveLength(27);
+    expect(actions).toHaveLength(28);
   });
 });

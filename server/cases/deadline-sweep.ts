@@ -2,26 +2,25 @@
  * The deadline sweep (DESIGN rule 8): marks the yellow light once a running stage has used its
  * warning share of the time, and the red light once it is past due — each exactly once, in batches
  * — and issues an automatic supervision order (督办) on every case that just turned red.
+ *
+ * What crossed is found by two index ranges (migration 0018): `warn_at <= now` over the clocks not yet
+ * lit (the yellow moment is a column, kept by a trigger from the warning share setting) and
+ * `due_at < now` over the clocks not yet red. Each is read once per sweep; then, a batch at a time,
+ * the rows are locked (skipping rows a step holds: the next sweep takes them), checked again and lit.
+ * The share is measured in natural time between the stage's start and its due time, which for
+ * working-time limits warns a little early across nights and holidays — on the safe side.
  */
-import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
-import { AppError } from '../http/app-error.js';
-import { type NoticeCase, notifyCase } from '../notifications/case-notices.js';
-import type { GridLocator } from '../territory/placement.js';
-import { readCaseSettings } from './case-settings.js';
-import { transitionCase } from './commands/transition-case.js';
-
-/** What a light notice needs of a case, as the sweep's UPDATE … RETURNING gives it (camelCased by Kysely). */
-const NOTICE_COLUMNS = sql.raw(
-  'district, id, number, title, unit_path, state, stage, department_id, handler_account_id, ' +
-    'reporter_account_id, reporter_resident_id',
-);
+import { type RawBuilder, sql } from 'kysely';
+import type { Db, Trx } from '../db/database.js';
+import { retryOnConflict } from '../db/retry.js';
+import { NOTICE_CASE_COLUMNS, type NoticeCase, notifyCases } from '../notifications/case-notices.js';
+import { recordSupervision, supervisable, supervisionChanges } from './commands/supervise-cases.js';
 
 export const SYSTEM_SWEEPER = { kind: 'system', id: null, name: 'deadline-sweep' } as const;
+const SUPERVISION_REASON = '超过办理时限，系统自动督办 / overdue: automatic supervision order';
 
 export interface SweepOptions {
-  /** Share of a stage's time after which the light turns yellow (0–1); the policy setting when absent. */
-  warnShare?: number;
+  /** Cases per transaction (default 1,000). */
   batch?: number;
   now?: Date;
 }
@@ -32,79 +31,99 @@ export interface SweepResult {
   supervised: number;
 }
 
-/**
- * One pass. The share is measured in natural time between the stage's start and its due time, which
- * for working-time limits warns a little early across nights and holidays — on the safe side.
- */
-export async function sweepDeadlines(db: Db, locator: GridLocator, options: SweepOptions = {}): Promise<SweepResult> {
-  const now = options.now ?? new Date();
-  const share = options.warnShare ?? (await readCaseSettings(db)).warnShare;
-  const batch = options.batch ?? 1_000;
-  let warned = 0;
-  let overdue = 0;
-  let supervised = 0;
-  for (;;) {
-    // The light and its notices commit together: a yellow light is never set without telling.
-    const count = await db.transaction().execute(async (trx) => {
-      const { rows } = await sql<NoticeCase>`
-        update cases set warned_at = ${now}
-        where (district, id) in (
-          select district, id from cases
-          where due_at is not null and paused_at is null and warned_at is null and overdue_at is null
-            and due_at >= ${now} and ${now} >= stage_started_at + (due_at - stage_started_at) * ${share}::float8
-          limit ${batch} for update skip locked)
-        returning ${NOTICE_COLUMNS}`.execute(trx);
-      for (const row of rows) await notifyCase(trx, { kind: 'warning', case: row, at: now });
-      return rows.length;
-    });
-    warned += count;
-    if (count < batch) break;
+type Key = { district: string; id: string };
+
+/** Running clocks that reached their yellow moment by `now`, neither yellow nor red yet (still before due). */
+const turningYellow = (now: Date) => sql<boolean>`
+  due_at is not null and paused_at is null and warned_at is null and overdue_at is null
+  and warn_at <= ${now} and due_at >= ${now}`;
+
+/** Running clocks past due by `now`, not red yet. */
+const turningRed = (now: Date) => sql<boolean>`
+  due_at is not null and paused_at is null and overdue_at is null and due_at < ${now}`;
+
+const crossed = (condition: RawBuilder<boolean>) => sql<Key>`select district, id from cases where ${condition}`;
+
+/** EXPLAIN (ANALYZE, BUFFERS) of the sweep's two selections at `now` (for the benchmark). Reads only. */
+export async function sweepProfile(db: Db, now: Date): Promise<Record<string, string>> {
+  const plans: Record<string, string> = {};
+  for (const [name, condition] of Object.entries({ yellow: turningYellow(now), red: turningRed(now) })) {
+    const { rows } = await sql<Record<string, string>>`explain (analyze, buffers) ${crossed(condition)}`.execute(db);
+    plans[name] = rows.map((r) => Object.values(r)[0]).join('\n');
   }
-  for (;;) {
-    const rows = await db.transaction().execute(async (trx) => {
-      const { rows } = await sql<NoticeCase>`
-        update cases set overdue_at = ${now}, warned_at = coalesce(warned_at, ${now})
-        where (district, id) in (
-          select district, id from cases
-          where due_at is not null and paused_at is null and overdue_at is null and due_at < ${now}
-          limit ${batch} for update skip locked)
-        returning ${NOTICE_COLUMNS}`.execute(trx);
-      for (const row of rows) await notifyCase(trx, { kind: 'overdue', case: row, at: now });
-      return rows;
-    });
-    overdue += rows.length;
-    for (const row of rows) {
-      if (await superviseOverdue(db, locator, row.id, now)) supervised += 1;
-    }
-    if (rows.length < batch) break;
-  }
-  return { warned, overdue, supervised };
+  return plans;
 }
 
-/** An automatic supervision order on a case that just went overdue; a concurrent change is retried once. */
-async function superviseOverdue(db: Db, locator: GridLocator, caseId: string, now: Date): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const current = await db
-      .selectFrom('cases')
-      .select(['version', 'state'])
-      .where('id', '=', caseId)
-      .executeTakeFirst();
-    if (!current) return false;
-    try {
-      await transitionCase(
-        { db, locator, actor: SYSTEM_SWEEPER, now },
-        {
-          caseId,
-          action: 'supervise',
-          version: current.version,
-          reason: '超过办理时限，系统自动督办 / overdue: automatic supervision order',
-        },
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      if (error.code !== 'CASE_VERSION_CONFLICT') return false;
-    }
+/** Locks the batch's rows that still meet `condition` (skipping rows held by a step) and sets `changes` on them. */
+function light<Row = NoticeCase>(
+  trx: Trx,
+  keys: Key[],
+  condition: RawBuilder<boolean>,
+  changes: RawBuilder<unknown>,
+  returning: RawBuilder<unknown> = NOTICE_CASE_COLUMNS,
+) {
+  return sql<Row>`
+    update cases set ${changes}
+    where (district, id) in (
+      select district, id from cases
+      where (district, id) in (
+        select * from unnest(${keys.map((k) => k.district)}::char(6)[], ${keys.map((k) => k.id)}::uuid[]))
+        and ${condition}
+      for update skip locked)
+    returning ${returning}`.execute(trx);
+}
+
+/** One pass. Each batch is one transaction: its lights, their notices and the red ones' supervision orders. */
+export async function sweepDeadlines(db: Db, options: SweepOptions = {}): Promise<SweepResult> {
+  const now = options.now ?? new Date();
+  const batch = options.batch ?? 1_000;
+  const result: SweepResult = { warned: 0, overdue: 0, supervised: 0 };
+
+  const yellow = (await crossed(turningYellow(now)).execute(db)).rows;
+  for (let i = 0; i < yellow.length; i += batch) {
+    result.warned += await retryOnConflict(() =>
+      db.transaction().execute(async (trx) => {
+        const { rows } = await light(trx, yellow.slice(i, i + batch), turningYellow(now), sql`warned_at = ${now}`);
+        await notifyCases(
+          trx,
+          rows.map((row) => ({ kind: 'warning', case: row, at: now })),
+        );
+        return rows.length;
+      }),
+    );
   }
-  return false;
+
+  const red = (await crossed(turningRed(now)).execute(db)).rows;
+  for (let i = 0; i < red.length; i += batch) {
+    // The orders' events move the indicator rollups that concurrent steps move too: a deadlock runs again.
+    const counts = await retryOnConflict(() =>
+      db.transaction().execute(async (trx) => {
+        // Red and the supervision order's changes to the case (counters, version) in one UPDATE.
+        const changes = sql`overdue_at = ${now}, warned_at = coalesce(warned_at, ${now}), ${supervisionChanges(now)}`;
+        const returning = sql`${NOTICE_CASE_COLUMNS}, ${supervisable} as supervised`;
+        const { rows } = await light<NoticeCase & { supervised: boolean }>(
+          trx,
+          red.slice(i, i + batch),
+          turningRed(now),
+          changes,
+          returning,
+        );
+        const lit = rows.map(({ supervised: _, ...row }) => row);
+        await notifyCases(
+          trx,
+          lit.map((row) => ({ kind: 'overdue', case: row, at: now })),
+        );
+        const orders = await recordSupervision(trx, {
+          cases: lit.filter((_, k) => rows[k]?.supervised),
+          actor: SYSTEM_SWEEPER,
+          reason: SUPERVISION_REASON,
+          now,
+        });
+        return { red: rows.length, supervised: orders };
+      }),
+    );
+    result.overdue += counts.red;
+    result.supervised += counts.supervised;
+  }
+  return result;
 }

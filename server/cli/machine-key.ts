@@ -15,7 +15,7 @@ import { withDatabase } from './commands.js';
 import { CliError } from './output.js';
 
 const USAGE = `用法 usage:
-  gridloop machine-key add <名称 name> --unit <unit code> [--channel sensor]
+  gridloop machine-key add <名称 name> --unit <unit code> [--channel sensor|hotline]
   gridloop machine-key list
   gridloop machine-key revoke <id | key prefix>`;
 
@@ -47,7 +47,8 @@ export async function machineKeyCommand(config: Config, args: string[], options:
         const { row, key } = await createMachineKey(db, CLI_AUDIT, { name, channel, unit });
         console.log(`设备密钥 machine key (仅显示一次 shown once): ${key}`);
         console.log(`id ${row.id} · ${unit.name} (${unit.code}) · ${channel}`);
-        console.log('POST /api/intake/alarms with "Authorization: Bearer <key>" and an Idempotency-Key header.');
+        const endpoint = channel === 'hotline' ? '/api/hotline/orders (docs/hotline.md)' : '/api/intake/alarms';
+        console.log(`POST ${endpoint} with "Authorization: Bearer <key>" and an Idempotency-Key header.`);
       });
     }
     case 'list':

@@ -10,6 +10,7 @@ import { sealAll } from '../audit/audit.chain.js';
 import { sweepDeadlines } from '../cases/deadline-sweep.js';
 import type { Config } from '../config.js';
 import { DataDirInUseError, openDatabase } from '../db/open.js';
+import { importWorker } from '../imports/import-jobs.js';
 import { startJobQueue } from '../jobs/queue.js';
 import { DEMO_PASSWORD, generateDemo } from '../seed/demo-data.js';
 import { seedDemo } from '../seed/seed-demo.js';
@@ -73,9 +74,11 @@ export async function serve(config: Config, options: { skipWeb?: boolean } = {})
     db: database.db,
     log: { error: console.error, info: () => {} },
     schedules: [
-      { name: 'deadline-sweep', cron: '* * * * *', run: () => sweepDeadlines(database.db, locator) },
+      { name: 'deadline-sweep', cron: '* * * * *', run: () => sweepDeadlines(database.db) },
       { name: 'summons-sweep', cron: '* * * * *', run: () => sweepSummons(database.db) },
     ],
+    // Import runs (12345 work orders …) are processed by a queued job: server/imports.
+    workers: [importWorker({ db: database.db, locator, log: { error: console.error } })],
   });
   const app = await build({ db: database.db, config, jobs, locator, listenUrl: database.url, webDir: WEB_DIST });
   // Webhooks go out after commit, from the case event log (server/webhooks, docs/webhooks.md).

@@ -10,6 +10,10 @@ import type { AttendeeKind, SummonsReply, SummonsReplyUnit, SummonsState } from 
 import type { DepartmentKind, DepartmentLevel, UnitGeometry, UnitKind, UnitLevel } from '../../common/territory.js';
 import type { DeliveryStatus, WebhookPayload } from '../../common/webhooks.js';
 import type { CaseAction } from '../../common/workflow.js';
+import type { ArchiveTables } from '../archive/archive.tables.js';
+import type { HotlineTables } from '../hotline/hotline.tables.js';
+import type { ImportTables } from '../imports/import.tables.js';
+import type { VisitTables } from '../visits/visit.tables.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -467,7 +471,7 @@ export interface MachineKeyTable {
   id: string;
   district: string;
   name: string;
-  channel: 'sensor' | 'open311';
+  channel: 'sensor' | 'open311' | 'hotline';
   unitId: string;
   unitPath: string;
   keyPrefix: string;
@@ -575,7 +579,8 @@ export interface WebhookCursorTable {
   updatedAt: Timestamp;
 }
 
-export interface Database {
+/** Some modules declare their tables beside them: the resident archive, imports, the hotline (`*.tables.ts`). */
+export interface Database extends ArchiveTables, ImportTables, HotlineTables, VisitTables {
   caseLight: CaseLightTable;
   webhook: WebhookTable;
   webhookDelivery: WebhookDeliveryTable;

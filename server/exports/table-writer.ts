@@ -24,6 +24,10 @@ export interface TableWriter {
   end(): Promise<void>;
 }
 
+/** Content-Disposition of a download: an ASCII name, and the same name for browsers that read filename*. */
+export const attachment = (name: string) =>
+  `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const BOM = '\uFEFF';
@@ -68,9 +72,15 @@ export function csvField(value: Cell, type: TableColumn['type'] = 'text'): strin
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvWriter(out: Writable, columns: readonly TableColumn[]): TableWriter {
+/** `options.title`: lines before the header (a watermark naming the exporter), each one field. */
+export function csvWriter(
+  out: Writable,
+  columns: readonly TableColumn[],
+  options: { title?: string[] } = {},
+): TableWriter {
   const line = (cells: readonly Cell[]) => `${cells.map((c, i) => csvField(c, columns[i]?.type)).join(',')}\r\n`;
-  out.write(BOM + line(columns.map((c) => c.header)));
+  const title = (options.title ?? []).map((text) => `${csvField(text)}\r\n`).join('');
+  out.write(BOM + title + line(columns.map((c) => c.header)));
   return {
     async rows(values) {
       if (out.destroyed) throw new OutputClosed();

@@ -105,7 +105,9 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Make a machine key for a unit; the key is in this answer only / 新建设备密钥（仅显示一次）',
         description:
           'channel `sensor` (default): alarms into the unit’s grids. channel `open311`: an Open311 api_key, bound to a ' +
-          'district unit whose district code is the jurisdiction_id (422 OPEN311_KEY_UNIT_INVALID otherwise).',
+          'district unit whose district code is the jurisdiction_id (422 OPEN311_KEY_UNIT_INVALID otherwise). ' +
+          'channel `hotline`: the 12345 hotline pushing work orders (POST /api/hotline/orders) into the unit, a ' +
+          'district or a unit within one (422 HOTLINE_KEY_UNIT_INVALID otherwise).',
         body: z.strictObject({
           name: z.string().trim().min(2).max(100),
           unitId: z.uuid(),
@@ -187,7 +189,7 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
 }
 
 /** Rate limits count per machine key (its public prefix), not per address: gateways share addresses. */
-function machineRateKey(request: FastifyRequest): string {
+export function machineRateKey(request: FastifyRequest): string {
   const presented = /^Bearer\s+(glk_[A-Za-z0-9_-]{8})/.exec(request.headers.authorization ?? '')?.[1];
   return presented ?? request.ip;
 }

@@ -10,8 +10,11 @@ import { writeAudit } from '../audit/audit.writer.js';
 import type { Db } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 
-/** `sensor`: alarms into a unit's grids; `open311`: Open311 requests into a district (its jurisdiction). */
-export const MACHINE_CHANNELS = ['sensor', 'open311'] as const;
+/**
+ * `sensor`: alarms into a unit's grids; `open311`: Open311 requests into a district (its jurisdiction);
+ * `hotline`: the 12345 hotline's system pushing work orders into the unit's subtree (server/hotline).
+ */
+export const MACHINE_CHANNELS = ['sensor', 'open311', 'hotline'] as const;
 export type MachineChannel = (typeof MACHINE_CHANNELS)[number];
 
 /** `glk_` + 32 base64url characters (192 random bits); the first 12 characters are the lookup prefix. */
@@ -67,6 +70,11 @@ export async function createMachineKey(
   if (props.channel === 'open311' && props.unit.level !== 'district') {
     throw new AppError('OPEN311_KEY_UNIT_INVALID', {
       fields: [{ path: 'body.unitId', reason: `a ${props.unit.level}, not a district` }],
+    });
+  }
+  if (props.channel === 'hotline' && props.unit.level === 'city') {
+    throw new AppError('HOTLINE_KEY_UNIT_INVALID', {
+      fields: [{ path: 'body.unitId', reason: 'a city, not a district' }],
     });
   }
   const key = `glk_${randomBytes(24).toString('base64url')}`;

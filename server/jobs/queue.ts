@@ -20,6 +20,8 @@ export interface QueueOptions {
   sealEveryMs?: number;
   /** Scheduled jobs (cron in Asia/Shanghai); pg-boss runs each once per tick across all servers. */
   schedules?: { name: string; cron: string; run: () => Promise<unknown> }[];
+  /** Queued jobs (enqueued with `boss.send`), one at a time per worker: an import run. */
+  workers?: { name: string; run: (data: unknown) => Promise<unknown> }[];
 }
 
 export async function startJobQueue(options: QueueOptions): Promise<JobQueue> {
@@ -32,6 +34,14 @@ export async function startJobQueue(options: QueueOptions): Promise<JobQueue> {
     await boss.work(job.name, async () => {
       const result = await job.run();
       options.log.info({ job: job.name, result }, 'scheduled job done');
+    });
+  }
+
+  for (const worker of options.workers ?? []) {
+    await boss.createQueue(worker.name);
+    await boss.work(worker.name, async ([job]) => {
+      const result = await worker.run(job?.data);
+      options.log.info({ job: worker.name, result }, 'job done');
     });
   }
 

@@ -123,9 +123,9 @@ describe('notifications and inboxes', () => {
     await step(dispatcher, c.id, { action: 'register' });
     await step(dispatcher, c.id, { action: 'dispatch', departmentId: department.id });
     const later = new Date(Date.now() + 400 * 86_400_000);
-    const first = await sweepDeadlines(db, app.locator, { now: later });
+    const first = await sweepDeadlines(db, { now: later });
     expect(first.overdue).toBeGreaterThanOrEqual(1);
-    await sweepDeadlines(db, app.locator, { now: new Date(later.getTime() + 60_000) });
+    await sweepDeadlines(db, { now: new Date(later.getTime() + 60_000) });
     const kinds = (await notices(handler, c.id)).items.map((n) => n.kind);
     expect(kinds.filter((k) => k === 'overdue')).toHaveLength(1);
     expect(kinds).toContain('supervise');
@@ -220,7 +220,7 @@ describe('notifications and inboxes', () => {
     await step(dispatcher, c.id, { action: 'register' });
     await step(dispatcher, c.id, { action: 'dispatch', departmentId: department.id });
     const later = new Date(Date.now() + 500 * 86_400_000);
-    await sweepDeadlines(db, app.locator, { now: later });
+    await sweepDeadlines(db, { now: later });
     const overdue = (await notices(handler, c.id)).items.find((n) => n.kind === 'overdue');
     expect(overdue?.at).toBe(later.toISOString());
   });

@@ -30,20 +30,31 @@ export async function departmentHandlers(trx: Trx, departmentId: string | null |
 }
 
 /** Writes one row per distinct recipient; returns how many were told. */
-export async function writeNotifications(trx: Trx, recipients: Recipient[], props: NotificationProps): Promise<number> {
-  const seen = new Set<string>();
-  const unique = recipients.filter((r) => {
-    const key = `${r.kind}:${r.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  if (unique.length === 0) return 0;
-  const data = JSON.stringify(props.data);
-  await trx
-    .insertInto('notification')
-    .values(
-      unique.map((r) => ({
+export function writeNotifications(trx: Trx, recipients: Recipient[], props: NotificationProps): Promise<number> {
+  return writeNotificationBatch(trx, [{ recipients, props }]);
+}
+
+/**
+ * Several notifications at once (the deadline sweep tells thousands of cases' people in one
+ * transaction): one row per distinct recipient of each, all inserted by one statement (a column per
+ * array parameter: nine parameters however many rows), and one NOTIFY per hundred distinct
+ * recipients. Returns how many rows were written.
+ */
+export async function writeNotificationBatch(
+  trx: Trx,
+  items: { recipients: Recipient[]; props: NotificationProps }[],
+): Promise<number> {
+  const rows = items.flatMap(({ recipients, props }) => {
+    const seen = new Set<string>();
+    const data = JSON.stringify(props.data);
+    return recipients
+      .filter((r) => {
+        const key = `${r.kind}:${r.id}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .map((r) => ({
         id: uuidv7(),
         recipientKind: r.kind,
         recipientId: r.id,
@@ -52,14 +63,23 @@ export async function writeNotifications(trx: Trx, recipients: Recipient[], prop
         caseId: props.caseId ?? null,
         seq: props.seq ?? null,
         data,
-        ...(props.at ? { createdAt: props.at } : {}),
-      })),
-    )
-    .execute();
+        createdAt: props.at ?? null,
+      }));
+  });
+  if (rows.length === 0) return 0;
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+  // A row without its own time is stamped with the database's now(), as the column's default does.
+  await sql`
+    insert into notification (id, recipient_kind, recipient_id, kind, district, case_id, seq, data, created_at)
+    select id, recipient_kind, recipient_id, kind, district, case_id, seq, data, coalesce(created_at, now())
+    from unnest(${column('id')}::uuid[], ${column('recipientKind')}::text[], ${column('recipientId')}::uuid[],
+      ${column('kind')}::text[], ${column('district')}::char(6)[], ${column('caseId')}::uuid[], ${column('seq')}::int[],
+      ${column('data')}::jsonb[], ${column('createdAt')}::timestamptz[])
+      as t(id, recipient_kind, recipient_id, kind, district, case_id, seq, data, created_at)`.execute(trx);
   // NOTIFY payloads are limited to 8000 bytes: wake recipients in chunks.
-  for (let i = 0; i < unique.length; i += 100) {
-    const ids = unique.slice(i, i + 100).map((r) => r.id);
-    await sql`select pg_notify('notifications', ${JSON.stringify({ ids })})`.execute(trx);
+  const ids = [...new Set(rows.map((r) => r.recipientId))];
+  for (let i = 0; i < ids.length; i += 100) {
+    await sql`select pg_notify('notifications', ${JSON.stringify({ ids: ids.slice(i, i + 100) })})`.execute(trx);
   }
-  return unique.length;
+  return rows.length;
 }

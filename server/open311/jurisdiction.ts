@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import type { MachineKeyRow } from '../intake/machine-keys.js';
 import { escapeLike } from '../policies/scope.js';
+import { type Extent, subtreeExtent } from '../territory/subtree.js';
 
 export interface Jurisdiction {
   /** The district code: the jurisdiction_id. */
@@ -14,7 +15,7 @@ export interface Jurisdiction {
   unitId: string;
   path: string;
   name: string;
-  box: { minLng: number; minLat: number; maxLng: number; maxLat: number } | null;
+  box: Extent | null;
 }
 
 /** The jurisdiction a call names; 400 when it names none (empty counts as none), 404 when unknown. */
@@ -36,29 +37,12 @@ export async function requireJurisdiction(db: Db, id: string | undefined): Promi
   if (!unit)
     throw new AppError('OPEN311_JURISDICTION_UNKNOWN', { fields: [{ path: 'jurisdiction_id', reason: wanted }] });
   // The extent of everything drawn below the district (a district row itself often has no boundary).
-  const extent = await db
-    .selectFrom('unit')
-    .select((eb) => [
-      eb.fn.min('minLng').as('minLng'),
-      eb.fn.min('minLat').as('minLat'),
-      eb.fn.max('maxLng').as('maxLng'),
-      eb.fn.max('maxLat').as('maxLat'),
-    ])
-    .where('path', 'like', `${escapeLike(unit.path)}%`)
-    .executeTakeFirst();
-  const { minLng, minLat, maxLng, maxLat } = extent ?? {};
   return {
     id: unit.district,
     unitId: unit.id,
     path: unit.path,
     name: unit.name,
-    box:
-      typeof minLng === 'number' &&
-      typeof minLat === 'number' &&
-      typeof maxLng === 'number' &&
-      typeof maxLat === 'number'
-        ? { minLng, minLat, maxLng, maxLat }
-        : null,
+    box: await subtreeExtent(db, unit.path),
   };
 }
 

@@ -36,6 +36,20 @@ export const belowScope =
     isStaff(actor) &&
     actor.grants.some((g) => (roles.length === 0 || roles.includes(g.role)) && pathStrictlyBelow(g, pathOf(record)));
 
+/**
+ * The actor holds one of the roles with a scope that meets the record's subtree: covering it, or
+ * lying inside it (a subdistrict dispatcher "reaches into" the district's shared settings).
+ */
+export const reachesInto =
+  <R>(pathOf: (record: R) => string, ...roles: Role[]): Predicate<R> =>
+  (actor, record) =>
+    isStaff(actor) &&
+    actor.grants.some(
+      (g) =>
+        (roles.length === 0 || roles.includes(g.role)) &&
+        (pathCovered(g, pathOf(record)) || g.unitPath.startsWith(pathOf(record))),
+    );
+
 export const and =
   <R>(...predicates: Predicate<R>[]): Predicate<R> =>
   (actor, record) =>

@@ -14,7 +14,10 @@ import type { Db } from '../db/database.js';
 import { createDepartment } from '../departments/commands/save-department.js';
 import { importUnits } from '../territory/commands/import-units.js';
 import { GridLocator } from '../territory/placement.js';
-import { type DemoData, generateDemo } from './demo-data.js';
+import { type DemoVisitsResult, seedDemoVisits } from './archive/demo-visits.js';
+import { DEMO_ARCHIVE_PEOPLE } from './archive/generate-archive.js';
+import { type SeedArchiveResult, seedArchive } from './archive/seed-archive.js';
+import { DEMO_SEED, type DemoData, generateDemo } from './demo-data.js';
 import { seedDemoDispatchRules } from './demo-dispatch-rules.js';
 import { DEMO_HISTORY_CASES, type DemoHistoryResult, seedDemoHistory } from './demo-history.js';
 
@@ -24,11 +27,15 @@ export interface SeedResult {
   seeded: boolean;
   demo: DemoData;
   history?: DemoHistoryResult;
+  archive?: SeedArchiveResult;
+  visits?: DemoVisitsResult;
 }
 
 export interface SeedDemoOptions {
   /** Cases in the demo history (0: none); default GRIDLOOP_DEMO_CASES, else 6,000. */
   historyCases?: number;
+  /** People in the synthetic resident archive (0: none); default GRIDLOOP_DEMO_PEOPLE, else 30,000. */
+  archivePeople?: number;
   /** Progress lines for the command line. */
   log?: (line: string) => void;
   /** The server's media directory, where the demo photos go. */
@@ -40,6 +47,13 @@ function historyCases(options: SeedDemoOptions): number {
   if (options.historyCases !== undefined) return options.historyCases;
   const fromEnv = Number(process.env.GRIDLOOP_DEMO_CASES);
   return process.env.GRIDLOOP_DEMO_CASES && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : DEMO_HISTORY_CASES;
+}
+
+/** The archive's size: the option, else GRIDLOOP_DEMO_PEOPLE (tests set it small). */
+function archivePeople(options: SeedDemoOptions): number {
+  if (options.archivePeople !== undefined) return options.archivePeople;
+  const fromEnv = Number(process.env.GRIDLOOP_DEMO_PEOPLE);
+  return process.env.GRIDLOOP_DEMO_PEOPLE && Number.isInteger(fromEnv) && fromEnv >= 0 ? fromEnv : DEMO_ARCHIVE_PEOPLE;
 }
 
 export async function seedDemo(db: Db, seed?: number, options: SeedDemoOptions = {}): Promise<SeedResult> {
@@ -133,6 +147,18 @@ export async function seedDemo(db: Db, seed?: number, options: SeedDemoOptions =
     await seedCatalogue(trx, audit);
     await seedDemoDispatchRules(trx, audit, demo);
   });
+  // The synthetic resident archive: people, households, buildings, venues and tags of every grid.
+  const people = archivePeople(options);
+  const archive =
+    people > 0
+      ? await seedArchive(db, {
+          seed: seed ?? DEMO_SEED,
+          units: demo.units,
+          subdistrictCode: subdistrict.code,
+          people,
+          log: options.log,
+        })
+      : undefined;
   // Last, once everything it acts through exists: a year of cases through the real workflow.
   const history = await seedDemoHistory(db, new GridLocator(db), {
     seed,
@@ -140,5 +166,12 @@ export async function seedDemo(db: Db, seed?: number, options: SeedDemoOptions =
     log: options.log,
     mediaDir: options.mediaDir,
   });
-  return { seeded: true, demo, history };
+  // A year of household visits, the survey cases of the history among them (demo-visits.ts).
+  if (!archive?.seeded) return { seeded: true, demo, history, ...(archive ? { archive } : {}) };
+  const visits = await seedDemoVisits(db, {
+    seed: seed ?? DEMO_SEED,
+    subdistrictCode: subdistrict.code,
+    log: options.log,
+  });
+  return { seeded: true, demo, history, archive, visits };
 }

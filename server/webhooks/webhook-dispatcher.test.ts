@@ -198,7 +198,7 @@ describe('webhook dispatcher', () => {
       .set({ stageStartedAt: hoursFromNow(-9), dueAt: hoursFromNow(1) })
       .where('id', '=', warming.id)
       .execute();
-    await sweepDeadlines(db, app.locator);
+    await sweepDeadlines(db);
     await dispatchSettled(db);
     expect(await typesOf(w.id, late.number)).toEqual(['case.overdue', 'case.supervised']);
     expect(await typesOf(w.id, warming.number)).toEqual(['case.warned']);
@@ -215,7 +215,7 @@ describe('webhook dispatcher', () => {
       case: { number: late.number, light: 'red', state: 'reported' },
     });
     // A second sweep turns nothing again, so nothing more is announced.
-    await sweepDeadlines(db, app.locator);
+    await sweepDeadlines(db);
     await dispatchSettled(db);
     expect(await typesOf(w.id, late.number)).toEqual(['case.overdue', 'case.supervised']);
   });

@@ -17,6 +17,7 @@ import {
   Message,
   Monitor,
   OfficeBuilding,
+  Phone,
   Search,
   Setting,
   Share,
@@ -46,7 +47,8 @@ export interface Section {
     | 'admin-rules'
     | 'admin-calendar'
     | 'admin-settings'
-    | 'admin-webhooks';
+    | 'admin-webhooks'
+    | 'hotline';
   path: string;
   titleKey:
     | 'nav.home'
@@ -67,7 +69,8 @@ export interface Section {
     | 'admin.nav.rules'
     | 'admin.nav.calendar'
     | 'admin.nav.settings'
-    | 'webhooks.nav.title';
+    | 'webhooks.nav.title'
+    | 'hotline.nav.title';
   /** i18n key of a one-line description (home page). */
   descriptionKey?:
     | 'home.territoryDesc'
@@ -86,7 +89,8 @@ export interface Section {
     | 'admin.home.rulesDesc'
     | 'admin.home.calendarDesc'
     | 'admin.home.settingsDesc'
-    | 'webhooks.home.desc';
+    | 'webhooks.home.desc'
+    | 'hotline.home.desc';
   icon: Component;
   /** Shown only when this ability is true; always shown when absent. */
   ability?: Ability;
@@ -135,6 +139,14 @@ export const SECTIONS: readonly Section[] = [
     descriptionKey: 'cases.home.reportDesc',
     icon: EditPen,
     ability: 'reportCases',
+  },
+  {
+    name: 'hotline',
+    path: '/hotline',
+    titleKey: 'hotline.nav.title',
+    descriptionKey: 'hotline.home.desc',
+    icon: Phone,
+    ability: 'useHotline',
   },
   {
     name: 'dashboard',

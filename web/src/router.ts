@@ -173,6 +173,12 @@ export const router = createRouter({
           meta: { ability: 'manageSettings', titleKey: 'admin.nav.settings' },
         },
         {
+          path: 'hotline',
+          name: 'hotline',
+          component: () => import('@/pages/hotline/HotlinePage.vue'),
+          meta: { ability: 'useHotline', titleKey: 'hotline.nav.title' },
+        },
+        {
           path: 'admin/webhooks',
           name: 'admin-webhooks',
           component: () => import('@/pages/admin/WebhooksPage.vue'),

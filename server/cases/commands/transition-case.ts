@@ -40,6 +40,8 @@ export interface TransitionProps {
   photos?: PhotoRef[] | undefined;
   /** A corrected category (改类), where the step allows one. */
   categoryCode?: string | undefined;
+  /** Rows the step's sender keeps beside it (a hotline order's new version), written in the step's own transaction. */
+  alsoWrite?: ((trx: Trx, step: { district: string; caseId: string; seq: number }) => Promise<void>) | undefined;
 }
 
 const missing = (field: string, reason: string) =>
@@ -181,6 +183,7 @@ export async function transitionCase(
           createdAt: now,
         })
         .execute();
+      await props.alsoWrite?.(trx, { district: c.district, caseId: c.id, seq });
       if (uploader && props.photos) {
         const photos = props.photos;
         await linkPhotos(trx, { district: c.district, caseId: c.id, seq, photos, addedBy: uploader, now });

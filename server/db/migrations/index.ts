@@ -12,6 +12,10 @@ import * as m0011 from './0011-open311.js';
 import * as m0012 from './0012-case-feed.js';
 import * as m0013 from './0013-indicator-months.js';
 import * as m0014 from './0014-webhooks.js';
+import * as m0015 from './0015-hotline.js';
+import * as m0016 from './0016-archive.js';
+import * as m0017 from './0017-visits.js';
+import * as m0018 from './0018-sweep-index.js';
 
 /** Every migration, in order. Names are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +32,8 @@ export const migrations: Record<string, Migration> = {
   '0012-case-feed': m0012,
   '0013-indicator-months': m0013,
   '0014-webhooks': m0014,
+  '0015-hotline': m0015,
+  '0016-archive': m0016,
+  '0017-visits': m0017,
+  '0018-sweep-index': m0018,
 };

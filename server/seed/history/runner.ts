@@ -232,7 +232,7 @@ export async function runPlans(
     const look = lanes[0] as Db;
     const sweep = async (at: Date) => {
       const clock = performance.now();
-      const swept = await sweepDeadlines(sweepLane, locator, { now: at, warnShare: world.settings.warnShare });
+      const swept = await sweepDeadlines(sweepLane, { now: at });
       stats.sweeps += 1;
       stats.warned += swept.warned;
       stats.overdue += swept.overdue;

@@ -210,8 +210,11 @@ export async function listRates(signal?: AbortSignal): Promise<RateDefinition[]>
 
 // ── Machine keys (设备密钥) and Open311 api_keys ─────────────────────────────
 
-/** `sensor`: alarms into a unit's grids; `open311`: an Open311 api_key for a district (its jurisdiction). */
-export type MachineChannel = 'sensor' | 'open311';
+/**
+ * `sensor`: alarms into a unit's grids; `open311`: an Open311 api_key for a district (its jurisdiction);
+ * `hotline`: the 12345 hotline pushing work orders into a district or a unit within one.
+ */
+export type MachineChannel = 'sensor' | 'open311' | 'hotline';
 
 export interface MachineKeyView {
   id: string;

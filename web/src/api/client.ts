@@ -135,9 +135,11 @@ export async function send(method: string, path: string, options: RequestOptions
     Accept: 'application/json',
     'Accept-Language': currentLocale(),
   };
-  // A Blob (an uploaded file) goes as it is, with its own type; anything else as JSON.
-  const raw = options.body instanceof Blob;
-  if (options.body !== undefined)
+  // A Blob (an uploaded file) goes as it is, with its own type; a form (files and fields) with the
+  // multipart type the browser sets; anything else as JSON.
+  const form = options.body instanceof FormData;
+  const raw = options.body instanceof Blob || form;
+  if (options.body !== undefined && !form)
     headers['Content-Type'] = raw ? (options.body as Blob).type || 'application/octet-stream' : 'application/json';
   if (WRITE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
@@ -147,7 +149,8 @@ export async function send(method: string, path: string, options: RequestOptions
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : raw ? (options.body as Blob) : JSON.stringify(options.body),
+      body:
+        options.body === undefined ? undefined : raw ? (options.body as Blob | FormData) : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (cause) {

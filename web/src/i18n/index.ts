@@ -12,6 +12,8 @@ import casesZhCN, { type CasesMessages } from './cases.zh-CN';
 import en from './en';
 import exportsEn from './exports.en';
 import exportsZhCN, { type ExportsMessages } from './exports.zh-CN';
+import hotlineEn from './hotline.en';
+import hotlineZhCN, { type HotlineMessages } from './hotline.zh-CN';
 import publicEn from './public.en';
 import publicZhCN, { type PublicMessages } from './public.zh-CN';
 import wallEn from './wall.en';
@@ -48,6 +50,7 @@ type AllMessages = Messages & {
   analysis: AnalysisMessages;
   wall: WallMessages;
   webhooks: WebhooksMessages;
+  hotline: HotlineMessages;
 };
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
@@ -64,6 +67,7 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       analysis: analysisZhCN,
       wall: wallZhCN,
       webhooks: webhooksZhCN,
+      hotline: hotlineZhCN,
     },
     en: {
       ...en,
@@ -74,6 +78,7 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       analysis: analysisEn,
       wall: wallEn,
       webhooks: webhooksEn,
+      hotline: hotlineEn,
     },
   },
 });
