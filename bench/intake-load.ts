@@ -35,13 +35,18 @@ export interface LoadJob {
   categories: LoadCategory[];
   /** Per grid worker: the session cookie and CSRF token (intake only). */
   sessions: { cookie: string; csrf: string }[];
+  /** Answer with the id of every case acknowledged (the crash benchmark looks each one up). */
+  collect?: boolean;
 }
 
 export interface LoadResult {
   reports: number;
   /** Reports answered 2xx with a new case (intake) or a written row (baseline). */
   acknowledged: number;
-  /** Reports that failed, by status of the failing request ('error' when the connection failed). */
+  /**
+   * Reports that failed, by the failing request, its status and the catalogue's code when the answer
+   * carried one ('patrol 503 DATABASE_UNAVAILABLE'; 'error' when the connection failed).
+   */
   failures: Record<string, number>;
   failureSamples: string[];
   seconds: number;
@@ -53,6 +58,8 @@ export interface LoadResult {
   /** Duplicate checks made, and how many listed at least one open case. */
   duplicateChecks: number;
   duplicateHits: number;
+  /** With `collect`: the ids of the cases acknowledged. */
+  acknowledgedIds?: string[];
 }
 
 export interface Report {
@@ -108,25 +115,34 @@ export function reportWriter(job: Pick<LoadJob, 'seed' | 'grids' | 'categories'>
   };
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body: string;
 }
 
-function poster(url: string, concurrency: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+/**
+ * Requests over keep-alive connections (at most `maxSockets`): a method, a body (JSON, or bytes whose
+ * content type the caller sets) and headers; the answer's status and text.
+ */
+export function httpClient(url: string, maxSockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
   const base = new URL(url);
-  return (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     new Promise<Answer>((resolve, reject) => {
-      const payload = JSON.stringify(body);
+      const raw = body instanceof Uint8Array;
+      const payload = body === undefined ? undefined : raw ? body : Buffer.from(JSON.stringify(body));
       const req = request(
         {
           agent,
           host: base.hostname,
           port: base.port,
           path,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
+          method,
+          headers: {
+            ...(payload ? { 'content-length': payload.byteLength } : {}),
+            ...(payload && !raw ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -138,6 +154,21 @@ function poster(url: string, concurrency: number) {
       req.on('error', reject);
       req.end(payload);
     });
+}
+
+function poster(url: string, concurrency: number) {
+  const http = httpClient(url, concurrency);
+  return (path: string, body: unknown, headers: Record<string, string> = {}) => http('POST', path, body, headers);
+}
+
+/** ' CODE' of a catalogue error answer, else ''. */
+export function codeOf(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? ` ${code}` : '';
+  } catch {
+    return '';
+  }
 }
 
 const percentile = (sorted: Float64Array, p: number) =>
@@ -157,9 +188,15 @@ export async function runLoad(job: LoadJob, onStart?: () => void): Promise<LoadR
   const failures: Record<string, number> = {};
   const failureSamples: string[] = [];
   const counts = { acknowledged: 0, patrol: 0, resident: 0, duplicateChecks: 0, duplicateHits: 0 };
-  const fail = (key: string, sample: string) => {
+  const acknowledgedIds: string[] = [];
+  const fail = (what: string, sample: string) => {
+    const key = `${what}${codeOf(sample)}`;
     failures[key] = (failures[key] ?? 0) + 1;
     if (failureSamples.length < 5) failureSamples.push(`${key}: ${sample.slice(0, 300)}`);
+  };
+  const acknowledge = (answer: Answer) => {
+    counts.acknowledged++;
+    if (job.collect) acknowledgedIds.push((JSON.parse(answer.body) as { id: string }).id);
   };
 
   async function send(n: number, report: Report): Promise<void> {
@@ -173,7 +210,7 @@ export async function runLoad(job: LoadJob, onStart?: () => void): Promise<LoadR
       const session = job.sessions[report.worker];
       if (!session) throw new Error(`no session for grid worker ${report.worker}`);
       const answer = await post('/api/cases', report.body, { cookie: session.cookie, 'x-csrf-token': session.csrf });
-      if (answer.status === 201) counts.acknowledged++;
+      if (answer.status === 201) acknowledge(answer);
       else fail(`patrol ${answer.status}`, answer.body);
       return;
     }
@@ -194,7 +231,7 @@ export async function runLoad(job: LoadJob, onStart?: () => void): Promise<LoadR
     if (check.status !== 200) return fail(`duplicates ${check.status}`, check.body);
     if ((JSON.parse(check.body) as { items: unknown[] }).items.length > 0) counts.duplicateHits++;
     const answer = await post('/api/public/cases', report.body, from);
-    if (answer.status === 201) counts.acknowledged++;
+    if (answer.status === 201) acknowledge(answer);
     else fail(`resident ${answer.status}`, answer.body);
   }
 
@@ -224,6 +261,7 @@ export async function runLoad(job: LoadJob, onStart?: () => void): Promise<LoadR
     ...counts,
     failures,
     failureSamples,
+    ...(job.collect ? { acknowledgedIds } : {}),
     seconds: Math.round(seconds * 100) / 100,
     reportsPerSecond: Math.round((counts.acknowledged / seconds) * 10) / 10,
     latency: {

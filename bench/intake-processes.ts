@@ -50,11 +50,20 @@ async function waitForHttp(url: string, child: ChildProcess, log: string): Promi
   throw new Error(`${url} did not answer within 2 minutes; see ${log}`);
 }
 
-/** Starts a server process logging to <DIR>/<name>.log and waits until `health` answers 200. */
-export async function startServer(name: string, args: string[], env: Record<string, string>, health: string) {
-  const port = await freePort();
-  const log = join(DIR, `${name}.log`);
-  const fd = openSync(log, 'w');
+/**
+ * Starts a server process logging to <dir>/<name>.log and waits until `health` answers 200. `port`
+ * restarts a server where its clients expect it; the log is then appended to.
+ */
+export async function startServer(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  health: string,
+  options: { dir?: string; port?: number } = {},
+) {
+  const port = options.port ?? (await freePort());
+  const log = join(options.dir ?? DIR, `${name}.log`);
+  const fd = openSync(log, options.port ? 'a' : 'w');
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -76,7 +85,7 @@ export async function startServer(name: string, args: string[], env: Record<stri
     await stop();
     throw error;
   }
-  return { child, url, stop };
+  return { child, url, port, log, stop };
 }
 
 export interface Watched {

@@ -31,7 +31,7 @@ import type { Scale } from './indicators.js';
 import type { LoadJob, LoadResult } from './intake-load.js';
 import { DIR, memoryOf, runLoad, startServer, type Watched } from './intake-processes.js';
 import type { WaitShare } from './intake-profile.js';
-import { type IntakeWorld, makeIntakeWorld } from './intake-world.js';
+import { makeIntakeWorld } from './intake-world.js';
 
 export const INTAKE_TARGET = { ratio: 0.6, rssMB: 300 };
 
@@ -102,17 +102,22 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 const load1 = () => round(loadavg()[0] ?? 0, 1);
 
 /**
- * Signs each grid worker in (as a proxy would forward them: one address each) and reads its CSRF token.
- * One after another, as people sign in: four at once leave argon2's 19 MiB each resident in the server's
- * allocator, which would then count against the intake runs' memory.
+ * Signs each account in (as a proxy would forward them: one address each, 10.255.<net>.<i>) and reads
+ * its CSRF token. One after another, as people sign in: four at once leave argon2's 19 MiB each resident
+ * in the server's allocator, which would then count against the intake runs' memory.
  */
-async function signIn(url: string, world: IntakeWorld): Promise<{ cookie: string; csrf: string }[]> {
+export async function signIn(
+  url: string,
+  usernames: readonly string[],
+  password = BENCH_PASSWORD,
+  net = 0,
+): Promise<{ cookie: string; csrf: string }[]> {
   const sessions: { cookie: string; csrf: string }[] = [];
-  for (const [i, username] of world.workers.entries()) {
+  for (const [i, username] of usernames.entries()) {
     const res = await fetch(`${url}/api/session`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.255.0.${i + 1}` },
-      body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.255.${net}.${i + 1}` },
+      body: JSON.stringify({ username, password }),
     });
     const cookie = res.headers
       .getSetCookie()
@@ -197,7 +202,7 @@ export async function runIntakeBench(options: { scale?: Scale } = {}): Promise<I
     for (const s of settled) if (s.status === 'fulfilled') stops.push(s.value.stop);
     const [server, baseline] = await Promise.all(starting);
     phase('servers');
-    const sessions = await signIn(server.url, world);
+    const sessions = await signIn(server.url, world.workers);
     phase('sign-in');
     const pid = server.child.pid ?? 0;
     const pids = { intake: pid, baseline: baseline.child.pid ?? 0 };

@@ -164,6 +164,8 @@ export interface ListResponse<T> {
 
 export interface HealthView {
   status: 'ok' | 'degraded';
+  /** When degraded: what is down, by its code in the error catalogue. */
+  code?: 'DATABASE_UNAVAILABLE' | 'JOBS_UNAVAILABLE';
   database: { ok: boolean; latencyMs: number | null };
   jobs: { ok: boolean; detail: string };
   version: string;

@@ -273,6 +273,11 @@ export const ERRORS = {
     zh: '数据库暂时不可用，请稍后再试',
     en: 'The database is unavailable; please try again shortly',
   },
+  JOBS_UNAVAILABLE: {
+    status: 503,
+    zh: '后台任务队列未运行',
+    en: 'The job queue is not running',
+  },
   // Refused uploads (MEDIA_NOT_IMAGE, MEDIA_TOO_LARGE, MEDIA_TOO_MANY …): built from common/media.ts.
   ...MEDIA_ERRORS,
   PHOTO_UNKNOWN: {
@@ -507,6 +512,11 @@ export const ERRORS = {
     status: 422,
     zh: '此幂等键（Idempotency-Key）已用于内容不同的另一次提交',
     en: 'This Idempotency-Key was used for a different submission',
+  },
+  EXTERNAL_ID_TAKEN: {
+    status: 409,
+    zh: '该工单编号已被您权限范围以外的案件使用',
+    en: 'This work-order id is already used by a case outside your scope',
   },
   HOTLINE_OUTSIDE_SCOPE: {
     status: 422,

@@ -31,6 +31,7 @@ export const MEDIA_PROBLEMS = [
   'corrupt',
   'too_many_files',
   'total_too_large',
+  'unsafe_name',
 ] as const;
 export type MediaProblem = (typeof MEDIA_PROBLEMS)[number];
 
@@ -60,6 +61,10 @@ export const MEDIA_MESSAGES: Record<MediaProblem, { zh: string; en: string }> = 
     zh: `一次上传的图片合计不能超过 ${MiB(MAX_TOTAL_BYTES)} MB`,
     en: `The images of one upload may not exceed ${MiB(MAX_TOTAL_BYTES)} MB together`,
   },
+  unsafe_name: {
+    zh: '文件名不能包含路径（/ 或 \\、..）或控制字符',
+    en: 'A file name may not contain a path (/ or \\, ..) or control characters',
+  },
 };
 
 /** The HTTP status each problem answers with. */
@@ -71,6 +76,7 @@ export const MEDIA_STATUS: Record<MediaProblem, number> = {
   corrupt: 422,
   too_many_files: 413,
   total_too_large: 413,
+  unsafe_name: 400,
 };
 
 /** The catalogue code of each problem. */
@@ -82,6 +88,7 @@ export const MEDIA_ERROR_CODES = {
   corrupt: 'MEDIA_CORRUPT',
   too_many_files: 'MEDIA_TOO_MANY',
   total_too_large: 'MEDIA_TOTAL_TOO_LARGE',
+  unsafe_name: 'MEDIA_NAME_UNSAFE',
 } as const satisfies Record<MediaProblem, string>;
 export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[MediaProblem];
 

@@ -35,8 +35,10 @@ import { departmentRoutes } from './departments/department.routes.js';
 import { exportRoutes } from './exports/export.routes.js';
 import { hotlineRoutes } from './hotline/hotline.routes.js';
 import { hotlinePushRoutes } from './hotline/hotline-push.routes.js';
-import { installErrorHandler, send } from './http/error-handler.js';
+import { codedFailure, installErrorHandler, send } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
+import { securityHeaders } from './http/security-headers.js';
+import { installTextGuard } from './http/text-guard.js';
 import { indicatorRoutes } from './indicators/indicator.routes.js';
 import { intakeRoutes } from './intake/intake.routes.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -44,7 +46,9 @@ import { EventHub } from './live/event-hub.js';
 import { liveRoutes } from './live/live.routes.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
+import { handleOpen311Error } from './open311/open311.errors.js';
 import { open311Routes } from './open311/open311.routes.js';
+import { loggerOptions } from './security/log-privacy.js';
 import { meetingRoutes } from './summons/meeting.routes.js';
 import { summonsRoutes } from './summons/summons.routes.js';
 import { mapSettingsRoutes } from './territory/map-settings.routes.js';
@@ -83,9 +87,12 @@ export interface BuildOptions {
 
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
-      level: options.config.logLevel,
-      redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'],
+    logger: options.logger ?? loggerOptions(options.config),
+    // The router's own refusals (a bad or over-long path segment) answer coded like every other.
+    frameworkErrors: (error, request, reply) => {
+      if (request.url.startsWith('/open311/')) return handleOpen311Error(error, request, reply);
+      const failure = codedFailure(error, request);
+      return send(reply, request, failure.code, failure.fields, failure.details);
     },
     bodyLimit: options.config.bodyLimitBytes,
     trustProxy: options.config.production,
@@ -106,10 +113,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     app.addHook('onClose', () => live.stop());
   }
   installErrorHandler(app);
+  installTextGuard(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
+  await app.register(securityHeaders);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {

@@ -184,3 +184,100 @@ describe('sign-in, session and CSRF', () => {
     expect((await app.inject({ method: 'GET', url: '/api/resident/session', headers })).statusCode).toBe(401);
   });
 });
+
+describe('sessions in production mode, and the resident side (issue 9, point 7)', () => {
+  let production: FastifyInstance;
+  beforeAll(async () => {
+    // db and territory: the first block's.
+    production = await createTestApp(db, { production: true, lockoutThreshold: 3, lockoutMinutes: 15 });
+  });
+
+  const residentSignIn = (
+    target: FastifyInstance,
+    phone: string,
+    password: string,
+    headers: Record<string, string> = {},
+  ) => target.inject({ method: 'POST', url: '/api/resident/session', payload: { phone, password }, headers });
+
+  it('sets the session cookie Secure, HttpOnly and SameSite=Lax for staff and residents', async () => {
+    const { username } = await makeAccount(db, territory, 'dispatcher', territory.subdistrict);
+    const staff = await production.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username, password: TEST_PASSWORD },
+    });
+    const resident = await makeResident(db);
+    const public_ = await residentSignIn(production, resident.phone, TEST_PASSWORD);
+    for (const res of [staff, public_]) {
+      expect(res.statusCode, res.body).toBe(200);
+      const header = String(res.headers['set-cookie']);
+      expect(header).toMatch(/^gridloop_session=[\w-]{40,};/);
+      expect(header).toMatch(/; Secure/);
+      expect(header).toMatch(/; HttpOnly/);
+      expect(header).toMatch(/; SameSite=Lax/);
+      expect(header).toMatch(/; Path=\//);
+    }
+    // Outside production the cookie works over plain http (no Secure).
+    const dev = await post('/api/session', { username, password: TEST_PASSWORD });
+    expect(String(dev.headers['set-cookie'])).not.toMatch(/Secure/);
+  });
+
+  it('issues a new session on every sign-in, whatever cookie the browser brought (no fixation)', async () => {
+    const { username, id } = await makeAccount(db, territory, 'leader', territory.subdistrict);
+    const planted = 'attacker-chosen-session-value-0123456789abcdef';
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username, password: TEST_PASSWORD },
+      headers: { cookie: `gridloop_session=${planted}` },
+    });
+    expect(res.statusCode).toBe(200);
+    const first = res.cookies.find((c) => c.name === 'gridloop_session')?.value;
+    expect(first).toBeDefined();
+    expect(first).not.toBe(planted);
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { username, password: TEST_PASSWORD },
+      headers: { cookie: `gridloop_session=${first}` },
+    });
+    const second = again.cookies.find((c) => c.name === 'gridloop_session')?.value;
+    expect(second).not.toBe(first);
+    expect(again.json().csrfToken).not.toBe(res.json().csrfToken);
+    const sessions = await db.selectFrom('session').select('id').where('accountId', '=', id).execute();
+    expect(sessions).toHaveLength(1);
+  });
+
+  it('refuses a resident’s cookie-authenticated report without the CSRF token, writing nothing', async () => {
+    const resident = await makeResident(db);
+    const res = await residentSignIn(app, resident.phone, TEST_PASSWORD);
+    const cookie = `gridloop_session=${res.cookies.find((c) => c.name === 'gridloop_session')?.value}`;
+    const body = { categoryCode: '0101', description: '跨站伪造的上报内容', address: '某路 1 号' };
+    const before = await db.selectFrom('cases').select('id').execute();
+    const forged = await app.inject({ method: 'POST', url: '/api/public/cases', payload: body, headers: { cookie } });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json().error).toMatchObject({
+      code: 'CSRF_INVALID',
+      messages: { 'zh-CN': expect.any(String), en: expect.any(String) },
+    });
+    expect(await db.selectFrom('cases').select('id').execute()).toHaveLength(before.length);
+  });
+
+  it('rate-limits resident sign-in from one address, and locks a resident after repeated failures', async () => {
+    const limited = await createTestApp(db);
+    const codes: number[] = [];
+    for (let i = 0; i < 22; i++)
+      codes.push((await residentSignIn(limited, `1390000${String(i).padStart(4, '0')}`, 'x1234567890')).statusCode);
+    expect(codes.slice(0, 20).every((c) => c === 401)).toBe(true);
+    expect(codes.slice(20)).toEqual([429, 429]);
+    expect((await residentSignIn(limited, '13900000099', 'x1234567890')).json().error.code).toBe('RATE_LIMITED');
+
+    const resident = await makeResident(db);
+    for (let i = 0; i < 2; i++)
+      expect((await residentSignIn(production, resident.phone, `wrong-${i}-xxxxx`)).statusCode).toBe(401);
+    const locked = await residentSignIn(production, resident.phone, 'wrong-3-xxxxx');
+    expect(locked.statusCode).toBe(423);
+    expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
+    expect((await residentSignIn(production, resident.phone, TEST_PASSWORD)).statusCode).toBe(423);
+  });
+});

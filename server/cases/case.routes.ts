@@ -30,6 +30,7 @@ import { type CaseContext, reportCase } from './commands/report-case.js';
 import { transitionCase } from './commands/transition-case.js';
 import { suggestDepartment } from './dispatch-rules.js';
 import { listFollowers } from './followers.js';
+import { IDEMPOTENCY_DESCRIPTION, reportIdempotency, ZIdempotencyHeaders } from './report-requests.js';
 
 const tags = ['cases'];
 const ZParams = z.strictObject({ id: z.uuid() });
@@ -102,20 +103,33 @@ export async function caseRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Report a case: patrol, hotline, survey or board / 上报案件',
+        description:
+          '201 with the new case. A hotline call with an `externalId` (the work order) already taken answers its case ' +
+          '(200, created: false), or 409 EXTERNAL_ID_TAKEN when that case is outside your scope. ' +
+          IDEMPOTENCY_DESCRIPTION,
+        headers: ZIdempotencyHeaders,
         body: ZStaffReportRequest,
-        response: { 201: ZReportResponse, 200: ZReportResponse, ...errorResponses(400, 401, 403, 422) },
+        response: { 201: ZReportResponse, 200: ZReportResponse, ...errorResponses(400, 401, 403, 409, 422) },
       },
     },
     async (request, reply) => {
       const actor = requireStaff(request);
       const { caller, ...body } = request.body;
+      const key = request.headers['idempotency-key'];
       const result = await reportCase(context(request), {
         ...body,
+        idempotency: await reportIdempotency(app.db, actor, request.ip, key, request.body),
         reporter:
           body.channel === 'hotline'
             ? { kind: 'caller', name: caller?.name, phone: caller?.phone }
             : { kind: 'staff', accountId: actor.id },
       });
+      // A work-order id names one case in the whole installation: answering it to someone who may not
+      // read that case would hand out its number and tracking code.
+      if (!result.created && body.externalId) {
+        const c = await findCase(app.db, result.id);
+        if (!c || !canReadCase(actor, c)) throw new AppError('EXTERNAL_ID_TAKEN');
+      }
       return reply.status(result.created ? 201 : 200).send(result);
     },
   );

@@ -21,6 +21,7 @@ import {
 import { reportCase } from './commands/report-case.js';
 import { type TransitionProps, transitionCase } from './commands/transition-case.js';
 import { mergeTarget, resolveTrackingCode } from './followers.js';
+import { IDEMPOTENCY_DESCRIPTION, reportIdempotency, ZIdempotencyHeaders } from './report-requests.js';
 
 const tags = ['public'];
 
@@ -158,19 +159,23 @@ export async function publicCaseRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         summary: 'Report a problem as a resident, signed in or anonymously / 居民随手拍',
+        description: `201 with the new case and its tracking code. ${IDEMPOTENCY_DESCRIPTION}`,
         security: [],
+        headers: ZIdempotencyHeaders,
         body: ZPublicReportRequest,
-        response: { 201: ZReportResponse, ...errorResponses(400, 422, 429) },
+        response: { 201: ZReportResponse, 200: ZReportResponse, ...errorResponses(400, 422, 429) },
       },
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
       const actor = request.actor?.kind === 'resident' ? request.actor : null;
       const { contact, ...body } = request.body;
+      const key = request.headers['idempotency-key'];
       const result = await reportCase(
         { db: app.db, locator: app.locator, actor, requestId: String(request.id), ip: request.ip },
         {
           ...body,
+          idempotency: await reportIdempotency(app.db, actor, request.ip, key, request.body),
           channel: 'resident',
           reporter: actor
             ? {
@@ -182,7 +187,7 @@ export async function publicCaseRoutes(app: FastifyInstance): Promise<void> {
             : { kind: 'anonymous', name: contact?.name, phone: contact?.phone },
         },
       );
-      return reply.status(201).send(result);
+      return reply.status(result.created ? 201 : 200).send(result);
     },
   );
 

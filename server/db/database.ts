@@ -31,6 +31,14 @@ export function createDb(options: DbOptions): { db: Db; pool: pg.Pool } {
     application_name: 'gridloop',
   });
   pool.on('error', (error) => options.onPoolError?.(error));
+  // A client lent out by the pool has no 'error' listener of the pool's (pg-pool removes it while the
+  // client is checked out): when PostgreSQL dies between two statements of a transaction, pg emits
+  // 'error' on it with no query to reject, and an unhandled 'error' event ends the process. Listen for
+  // good: the statement that follows fails on its own (a coded 503), and the pool drops the client when
+  // it comes back unqueryable.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onPoolError?.(error));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, pool };
 }

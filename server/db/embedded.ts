@@ -265,7 +265,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     password,
     url: (database) => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop: async () => {
-      if (child.exitCode !== null || !child.pid) return;
+      // Already gone (it may have been killed, or crashed): nothing to stop.
+      if (child.exitCode !== null || exited !== null || !child.pid || !isAlive(child.pid)) return;
       const pid = child.pid;
       process.kill(pid, 'SIGINT');
       if (!(await waitFor(() => exited !== null || !isAlive(pid), 15_000))) process.kill(pid, 'SIGQUIT');

@@ -496,6 +496,19 @@ export interface AlarmTable {
   district: string;
   caseId: string;
   attached: boolean;
+  /** SHA-256 of the alarm as sent (migration 0020); null for alarms received before it. */
+  requestHash: string | null;
+}
+
+/** The case a report sent with an Idempotency-Key made, per sender and key (migration 0020). */
+export interface ReportRequestTable {
+  /** `account:<id>`, `resident:<id>`, `anonymous:<address hash>` or `machine:<key id>`. */
+  owner: string;
+  idempotencyKey: string;
+  requestHash: string;
+  district: string;
+  caseId: string;
+  createdAt: Generated<Date>;
 }
 
 /** What an Open311 request carried beyond its case (migration 0011); contact fields are never served back. */
@@ -588,6 +601,7 @@ export interface Database extends ArchiveTables, ImportTables, HotlineTables, Vi
   open311Request: Open311RequestTable;
   machineKey: MachineKeyTable;
   alarm: AlarmTable;
+  reportRequest: ReportRequestTable;
   category: CategoryTable;
   timeLimit: TimeLimitTable;
   dispatchRule: DispatchRuleTable;

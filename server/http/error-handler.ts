@@ -44,14 +44,19 @@ function validationFields(error: FastifyError): FieldProblem[] {
   });
 }
 
-function isDatabaseDown(error: unknown): boolean {
+/**
+ * The database is gone or not back yet: refused or dropped connections, PostgreSQL shutting down or
+ * crashing (57P01/57P02), starting up or recovering (57P03), connection exceptions (class 08), and a
+ * pooled client whose connection broke between two statements ("not queryable"). Answered 503, coded.
+ */
+export function isDatabaseDown(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return (
-    code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === '57P01' ||
-    code === '57P03' ||
-    (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message))
+    (typeof code === 'string' &&
+      (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03'].includes(code) ||
+        /^08[0-9A-Z]{3}$/.test(code))) ||
+    (error instanceof Error &&
+      /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(error.message))
   );
 }
 
@@ -103,6 +108,11 @@ export function codedFailure(error: FastifyError, request: FastifyRequest): Code
       return { code: 'UNSUPPORTED_MEDIA_TYPE' };
     case 'FST_ERR_VALIDATION':
       return { code: 'VALIDATION_FAILED', fields: validationFields(error) };
+    // The router's own refusals (frameworkErrors): a path segment that is not valid percent-encoding
+    // or is longer than any parameter may be. The message would echo the path: not sent back.
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { code: 'VALIDATION_FAILED', fields: [{ path: 'params', reason: 'not a valid path segment' }] };
   }
   if (error.statusCode === 429) return { code: 'RATE_LIMITED' };
   if (error instanceof SyntaxError && error.statusCode === 400) return { code: 'MALFORMED_JSON' };

@@ -7,12 +7,19 @@ import { VERSION } from '../version.js';
 
 const ZHealth = z.object({
   status: z.enum(['ok', 'degraded']),
+  code: z
+    .enum(['DATABASE_UNAVAILABLE', 'JOBS_UNAVAILABLE'])
+    .optional()
+    .describe('When degraded: what is down, by its code in the error catalogue'),
   database: z.object({ ok: z.boolean(), latencyMs: z.number().nullable() }),
   jobs: z.object({ ok: z.boolean(), detail: z.string() }),
   version: z.string(),
 }) satisfies z.ZodType<HealthView>;
 
-/** Liveness and readiness: the database answers, the job queue runs. 503 when degraded. */
+/**
+ * Liveness and readiness: the database answers, the job queue runs. 503 when degraded, with the
+ * catalogue's code of what is down (the database first: without it the queue cannot run either).
+ */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/health',
@@ -35,7 +42,14 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       }
       const jobs = app.jobs ? await app.jobs.health() : { ok: false, detail: 'job queue not started in this process' };
       const healthy = database.ok && (jobs.ok || !app.jobs);
-      const body: HealthView = { status: healthy ? 'ok' : 'degraded', database, jobs, version: VERSION };
+      const code = !database.ok ? 'DATABASE_UNAVAILABLE' : healthy ? undefined : 'JOBS_UNAVAILABLE';
+      const body: HealthView = {
+        status: healthy ? 'ok' : 'degraded',
+        ...(code ? { code } : {}),
+        database,
+        jobs,
+        version: VERSION,
+      };
       return reply.status(healthy ? 200 : 503).send(body);
     },
   );

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { URGENCIES } from '../../common/cases.js';
+import { requestHash } from '../cases/report-requests.js';
 import { AppError } from '../http/app-error.js';
 import { auditContext, denyOutOfScope, requireStaff } from '../http/request-context.js';
 import { errorResponses, listOf } from '../http/schemas.js';
@@ -161,7 +162,8 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
           'A sensor or video alarm: a report in its grid, or joined to the open case there (machine key, Idempotency-Key) / 物联感知告警接入',
         description:
           'Authorization: Bearer <machine key>. Send an Idempotency-Key header (up to 100 characters) and repeat it ' +
-          'on every retry: a retry answers the first answer (replay: true) and writes nothing. 201 when a case was ' +
+          'on every retry: a retry answers the first answer (replay: true) and writes nothing; the same key with ' +
+          'another body is refused (422 IDEMPOTENCY_KEY_REUSED). 201 when a case was ' +
           'opened, 200 when the alarm joined an open case of the same category nearby (attached: true) or was a retry.',
         headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(100).optional() }),
         body: ZAlarm,
@@ -180,6 +182,7 @@ export async function intakeRoutes(app: FastifyInstance): Promise<void> {
         {
           ...body,
           idempotencyKey,
+          requestHash: requestHash(body),
           occurredAt: body.occurredAt ? new Date(body.occurredAt) : new Date(),
         },
       );

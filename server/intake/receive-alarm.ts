@@ -4,7 +4,8 @@
  *
  * - A retry (same machine key, same idempotency key) answers what the first call answered and
  *   writes nothing; so does a retry racing the first call (the alarm row's unique key, and the
- *   report's external id, settle it).
+ *   report's external id, settle it). The same key with another alarm is refused
+ *   (IDEMPOTENCY_KEY_REUSED), writing nothing.
  * - The place must be in a unit grid under the key's unit; else a coded 422 and nothing written.
  * - Joining: an open case of the same category that an alarm of the same device opened or joined,
  *   else the nearest open case of the same category within the category's duplicate radius and
@@ -24,6 +25,8 @@ import type { MachineKeyRow } from './machine-keys.js';
 
 export interface AlarmProps {
   idempotencyKey: string;
+  /** SHA-256 of the alarm as sent (report-requests.ts `requestHash`): the same key with another alarm is refused. */
+  requestHash: string;
   deviceId: string;
   categoryCode: string;
   urgency: Urgency;
@@ -53,17 +56,22 @@ export interface IntakeContext {
 const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === UNIQUE_VIOLATION;
 
-async function previous(db: Db, key: MachineKeyRow, idempotencyKey: string): Promise<AlarmAnswer | undefined> {
+/** The answer to an alarm already received with this key; the same key with another alarm is refused. */
+async function previous(db: Db, key: MachineKeyRow, props: AlarmProps): Promise<AlarmAnswer | undefined> {
   const row = await db
     .selectFrom('alarm')
     .innerJoin('cases', (join) =>
       join.onRef('cases.district', '=', 'alarm.district').onRef('cases.id', '=', 'alarm.caseId'),
     )
-    .select(['alarm.caseId', 'cases.number', 'alarm.attached'])
+    .select(['alarm.caseId', 'cases.number', 'alarm.attached', 'alarm.requestHash'])
     .where('alarm.machineKeyId', '=', key.id)
-    .where('alarm.idempotencyKey', '=', idempotencyKey)
+    .where('alarm.idempotencyKey', '=', props.idempotencyKey)
     .executeTakeFirst();
-  return row ? { caseId: row.caseId, number: row.number, attached: row.attached, replay: true } : undefined;
+  if (!row) return undefined;
+  // Alarms received before their hashes were kept (migration 0020) have none: answered as retries.
+  if (row.requestHash !== null && row.requestHash !== props.requestHash)
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', { fields: [{ path: 'headers.idempotency-key', reason: 'reused' }] });
+  return { caseId: row.caseId, number: row.number, attached: row.attached, replay: true };
 }
 
 /** The open case this alarm belongs to, if any (see the file's comment). */
@@ -91,7 +99,7 @@ async function openCaseFor(db: Db, key: MachineKeyRow, props: AlarmProps, catego
 }
 
 export async function receiveAlarm(ctx: IntakeContext, key: MachineKeyRow, props: AlarmProps): Promise<AlarmAnswer> {
-  const replay = await previous(ctx.db, key, props.idempotencyKey);
+  const replay = await previous(ctx.db, key, props);
   if (replay) return replay;
 
   const grid = await ctx.locator.locate(props.lng, props.lat);
@@ -117,7 +125,7 @@ export async function receiveAlarm(ctx: IntakeContext, key: MachineKeyRow, props
     const lock = `alarm:${key.id}:${props.categoryCode}`;
     await sql`select pg_advisory_lock(hashtext(${lock}))`.execute(db);
     try {
-      const raced = await previous(db, key, props.idempotencyKey);
+      const raced = await previous(db, key, props);
       if (raced) return raced;
       const open = await openCaseFor(db, key, props, category.id);
       let target: { id: string; district: string; number: string };
@@ -147,6 +155,7 @@ export async function receiveAlarm(ctx: IntakeContext, key: MachineKeyRow, props
               id: uuidv7(),
               machineKeyId: key.id,
               idempotencyKey: props.idempotencyKey,
+              requestHash: props.requestHash,
               deviceId: props.deviceId,
               categoryCode: props.categoryCode,
               lng: props.lng,
@@ -160,7 +169,7 @@ export async function receiveAlarm(ctx: IntakeContext, key: MachineKeyRow, props
           await trx.updateTable('machineKey').set({ lastUsedAt: new Date() }).where('id', '=', key.id).execute();
         });
       } catch (error) {
-        const again = isUniqueViolation(error) ? await previous(db, key, props.idempotencyKey) : undefined;
+        const again = isUniqueViolation(error) ? await previous(db, key, props) : undefined;
         if (again) return again;
         throw error;
       }

@@ -35,3 +35,17 @@ export function sanitiseFilename(name: string | undefined): string | null {
     .replace(/^[.\s]+/, '');
   return clean === '' ? null : clean;
 }
+
+/**
+ * A name no browser sends: a path (a `/` or `\` separator, a `.` or `..` segment) or a C0/C1 control
+ * character (NUL included). Browsers send the last segment of a chosen file's name, so such a name
+ * was made by hand; the upload is refused rather than guessed at.
+ */
+export function unsafeFilename(name: string | undefined): boolean {
+  if (typeof name !== 'string') return false;
+  if (/[/\\]/.test(name) || name === '.' || name === '..') return true;
+  return Array.from(name).some((c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
+}

@@ -13,7 +13,7 @@ import { auditContext, denyOutOfScope } from '../http/request-context.js';
 import { errorResponses } from '../http/schemas.js';
 import { isStaff } from '../policies/predicates.js';
 import { uploadPhotos } from './commands/upload-photos.js';
-import { sanitiseFilename } from './filename.js';
+import { sanitiseFilename, unsafeFilename } from './filename.js';
 import { MediaError } from './media.errors.js';
 import { mayViewByTrackingCode, mayViewPhoto } from './media.policy.js';
 import { ZMediaParams, ZPublicMediaParams, ZUploadBody, ZUploadedPhoto } from './media.schema.js';
@@ -45,6 +45,8 @@ async function readFiles(request: FastifyRequest): Promise<UploadedFile[]> {
   let total = 0;
   try {
     const parts = request.files({
+      // The name as sent, path and all, so that a crafted path is refused (filename.ts), not cut to its end.
+      preservePath: true,
       limits: {
         files: MAX_FILES,
         fileSize: MAX_FILE_BYTES,
@@ -55,6 +57,8 @@ async function readFiles(request: FastifyRequest): Promise<UploadedFile[]> {
     });
     for await (const part of parts) {
       const index = files.length;
+      if (unsafeFilename(part.filename))
+        throw new MediaError('unsafe_name', { index, filename: sanitiseFilename(part.filename) ?? undefined });
       let buffer: Buffer;
       try {
         buffer = await part.toBuffer();
@@ -112,7 +116,8 @@ export async function mediaRoutes(app: FastifyInstance): Promise<void> {
         description:
           `multipart/form-data with 1–${MAX_FILES} files (parts named \`file\`), each at most ` +
           `${MAX_FILE_BYTES / 1024 / 1024} MB and ${MAX_TOTAL_BYTES / 1024 / 1024} MB together. Each file is ` +
-          'judged by its content (JPEG, PNG or WebP), never its name. All or nothing: when one file is ' +
+          'judged by its content (JPEG, PNG or WebP), never its name; a name with a path or control characters ' +
+          'is refused (400 MEDIA_NAME_UNSAFE). All or nothing: when one file is ' +
           'refused nothing is stored and the error names it (`file: { index, name }`). Staff, signed-in ' +
           'residents and anonymous residents may upload (anonymous ones at a lower rate). Send the keys ' +
           'as `photos` of a report or a transition. The EXIF position is answered to staff only.',

@@ -66,3 +66,24 @@ export async function uploadPhoto(
   if (!first) throw new Error('no photo in the answer');
   return first.key;
 }
+
+/**
+ * A multipart/form-data body written byte by byte, the file names exactly as given (a browser's
+ * FormData escapes quotes and line breaks, and sends only a name's last segment): hostile names.
+ */
+export function rawMultipart(files: readonly FilePart[], field = 'file') {
+  const boundary = `----gridloop-test-${files.length}-boundary`;
+  const parts = files.flatMap((f) => [
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${f.name}"\r\n` +
+        `Content-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
+      'utf8',
+    ),
+    f.buffer,
+    Buffer.from('\r\n'),
+  ]);
+  return {
+    payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}

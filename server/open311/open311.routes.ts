@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Answers } from '../../common/catalogue.js';
+import { ZIdempotencyHeaders } from '../cases/report-requests.js';
 import { AppError } from '../http/app-error.js';
 import { prefersEnglish } from '../http/error-handler.js';
 import { findPresentedKey, MACHINE_KEY_PATTERN } from '../intake/machine-keys.js';
@@ -184,8 +185,12 @@ async function routes(app: FastifyInstance): Promise<void> {
           'Content-Type: application/x-www-form-urlencoded. api_key and jurisdiction_id in the form or the query ' +
           'string. A location: lat and long (WGS84), or address_string, or address_id. Answers as attribute[code] ' +
           '(attribute[code][] for a multivaluelist). XML root `service_requests`, one `request`. 403 for a missing, ' +
-          'revoked or foreign api_key; 404 for an unknown jurisdiction or service; 400 for anything else wrong.',
+          'revoked or foreign api_key; 404 for an unknown jurisdiction or service; 400 for anything else wrong. ' +
+          'Extension: an Idempotency-Key header (up to 100 characters), repeated on every retry, makes a retry ' +
+          'answer the first request’s service_request_id and write nothing, per api_key; the same key with another ' +
+          'form is refused (400, x-error-code IDEMPOTENCY_KEY_REUSED).',
         security: [],
+        headers: ZIdempotencyHeaders,
         params: ZFormatParams,
         querystring: z.object({ jurisdiction_id: z.string().optional(), api_key: z.string().optional() }),
         body: ZRequestForm,
@@ -206,6 +211,7 @@ async function routes(app: FastifyInstance): Promise<void> {
         body,
         (body.attribute ?? {}) as Answers,
         lang,
+        request.headers['idempotency-key'],
       );
       return send(reply, request.params.format, {
         root: 'service_requests',

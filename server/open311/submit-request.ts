@@ -11,6 +11,7 @@ import type { Answers } from '../../common/catalogue.js';
 import type { SystemActor } from '../cases/case.policy.js';
 import { answerLines, checkAnswers, withExtraLines } from '../cases/catalogue/answers.js';
 import { reportCase } from '../cases/commands/report-case.js';
+import { requestHash } from '../cases/report-requests.js';
 import type { Db } from '../db/database.js';
 import { AppError, type FieldProblem } from '../http/app-error.js';
 import type { MachineKeyRow } from '../intake/machine-keys.js';
@@ -129,6 +130,8 @@ export async function submitRequest(
   fields: SubmitFields,
   answers: Answers,
   lang: Lang,
+  /** The sender's Idempotency-Key (an extension of the spec): a retry answers the first request's case. */
+  idempotencyKey?: string | undefined,
 ): Promise<SubmitAnswer> {
   const code = given(fields.service_code);
   if (!code) throw new AppError('OPEN311_SERVICE_REQUIRED', { fields: [{ path: 'service_code', reason: 'required' }] });
@@ -172,6 +175,9 @@ export async function submitRequest(
         phone: given(fields.phone),
       },
       withinPath: jurisdiction.path,
+      idempotency: idempotencyKey
+        ? { owner: `machine:${key.id}`, key: idempotencyKey, requestHash: requestHash({ fields, answers }) }
+        : undefined,
       alsoWrite: async (trx, c) => {
         await trx
           .insertInto('open311Request')

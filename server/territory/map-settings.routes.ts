@@ -6,6 +6,7 @@ import { writeAudit } from '../audit/audit.writer.js';
 import { AppError } from '../http/app-error.js';
 import { auditContext, requireStaff } from '../http/request-context.js';
 import { errorResponses } from '../http/schemas.js';
+import { refreshContentSecurityPolicy } from '../http/security-headers.js';
 import { isInstallationAdmin } from '../policies/predicates.js';
 import { MAP_SETTINGS_KEY, readMapSettings, ZMapSettings } from './map-settings.js';
 
@@ -51,6 +52,8 @@ export async function mapSettingsRoutes(app: FastifyInstance): Promise<void> {
           },
         });
       });
+      // The tile server's origin is part of the Content-Security-Policy.
+      refreshContentSecurityPolicy(app.db);
       return readMapSettings(app.db);
     },
   );

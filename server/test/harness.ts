@@ -48,6 +48,17 @@ export interface Client {
 export async function signIn(app: FastifyInstance, username: string, password: string): Promise<Client> {
   const res = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`sign-in of ${username} failed: ${res.statusCode} ${res.body}`);
+  return clientOf(app, res);
+}
+
+/** A resident signed in through the resident session route, carrying cookie and CSRF token likewise. */
+export async function signInResident(app: FastifyInstance, phone: string, password: string): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/resident/session', payload: { phone, password } });
+  if (res.statusCode !== 200) throw new Error(`resident sign-in of ${phone} failed: ${res.statusCode} ${res.body}`);
+  return clientOf(app, res);
+}
+
+function clientOf(app: FastifyInstance, res: LightMyRequestResponse): Client {
   const cookie = res.cookies.find((c) => c.name === 'gridloop_session');
   if (!cookie) throw new Error('no session cookie');
   const csrf = (res.json() as { csrfToken: string }).csrfToken;

@@ -18,6 +18,7 @@ import { auditActorOf, type CaseActor, caseActorSnapshot, relationsTo } from '..
 import { applyClock, limitFor } from '../case-clock.js';
 import { answerLines, checkAnswers, withExtraLines } from '../catalogue/answers.js';
 import { selectReportable } from '../catalogue/catalogue.repository.js';
+import { findReported, type ReportIdempotency, recordReported } from '../report-requests.js';
 
 export type Reporter =
   | { kind: 'resident'; residentId: string; name?: string | undefined; phone?: string | undefined }
@@ -38,6 +39,8 @@ export interface ReportCaseProps {
   reporter: Reporter;
   /** The id the sending system gave it (hotline work order, Open311 token, sensor alarm): a retry returns the first case. */
   externalId?: string | undefined;
+  /** The sender's Idempotency-Key (report-requests.ts): a retry returns the first case; a reused key is refused. */
+  idempotency?: ReportIdempotency | undefined;
   /**
    * Answers to the category's extra questions (补充问题), checked against them and appended to the
    * description as lines a dispatcher reads. A resident's report is always checked (required
@@ -173,6 +176,10 @@ export async function reportCase(
   ctx: CaseContext,
   props: ReportCaseProps,
 ): Promise<{ id: string; number: string; trackingCode: string; created: boolean }> {
+  if (props.idempotency) {
+    const first = await findReported(ctx.db, props.idempotency);
+    if (first) return { ...first, created: false };
+  }
   if ((props.lng === undefined || props.lat === undefined) && !props.address?.trim())
     throw new AppError('LOCATION_REQUIRED');
   const category = await selectReportable(ctx.db)
@@ -246,6 +253,8 @@ export async function reportCase(
         const id = uuidv7();
         const code = trackingCode();
         const title = props.title?.trim() || props.description.trim().slice(0, 40);
+        // First: a twin with the same key waits here for this transaction, then fails on the key.
+        if (props.idempotency) await recordReported(trx, props.idempotency, { district: unit.district, id });
         await trx
           .insertInto('cases')
           .values({
@@ -335,7 +344,11 @@ export async function reportCase(
       }),
     );
   } catch (error) {
-    // Two retries with the same external id raced: the loser answers with the winner's case.
+    // Two retries with the same Idempotency-Key or external id raced: the loser answers with the winner's case.
+    if (props.idempotency && (error as { code?: string }).code === '23505') {
+      const first = await findReported(ctx.db, props.idempotency);
+      if (first) return { ...first, created: false };
+    }
     if (props.externalId && (error as { code?: string }).code === '23505') {
       const existing = await ctx.db
         .selectFrom('cases')

@@ -236,7 +236,13 @@ export const getInbox = (paged: { section: InboxSection; page: number } | null, 
 /** How many cases one page of an inbox section holds (the server's page size). */
 export const INBOX_PAGE_SIZE = 50;
 
-export const reportCase = (body: StaffReportRequest) => api.post<ReportResponse>('/api/cases', body);
+/** Reports a case; the same `idempotencyKey` again answers the first report's case (api/idempotency.ts). */
+export const reportCase = (body: StaffReportRequest, idempotencyKey?: string) =>
+  api.post<ReportResponse>(
+    '/api/cases',
+    body,
+    idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {},
+  );
 
 export const takeStep = (id: string, body: TransitionRequest) =>
   api.post<CaseDetail>(`/api/cases/${encodeURIComponent(id)}/transitions`, body);

@@ -76,6 +76,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Handle a 401 yourself (session check, sign-in) instead of being sent to the sign-in page. */
   allowSignedOut?: boolean;
+  /** Extra request headers (an Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -132,6 +134,7 @@ export async function request<T>(method: string, path: string, options: RequestO
  */
 export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {
+    ...options.headers,
     Accept: 'application/json',
     'Accept-Language': currentLocale(),
   };

@@ -97,7 +97,13 @@ export const getCatalogue = (signal?: AbortSignal) => api.get<PublicCatalogue>('
 
 export const getGrids = (signal?: AbortSignal) => api.get<PublicGridCollection>('/api/public/grids', { signal });
 
-export const reportCase = (body: PublicReportRequest) => api.post<ReportResponse>('/api/public/cases', body);
+/** Reports a problem; the same `idempotencyKey` again answers the first report's case (api/idempotency.ts). */
+export const reportCase = (body: PublicReportRequest, idempotencyKey?: string) =>
+  api.post<ReportResponse>(
+    '/api/public/cases',
+    body,
+    idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {},
+  );
 
 /** Open cases of the same kind near the point, most likely first. */
 export async function findDuplicates(
