@@ -89,6 +89,12 @@ export interface SessionAbilities {
   exportArchive: boolean;
   /** Define tag types and matter forms: installation administrators. */
   manageArchiveTypes: boolean;
+  /** Import departments' files of people and households into the archive: administrators. */
+  importArchive: boolean;
+  /** Household visits (走访): the visit list by due and the coverage, for the archive's territorial readers. */
+  readVisits: boolean;
+  /** Record visits and act on the needs they find: committee staff and grid workers. */
+  recordVisits: boolean;
 }
 
 export interface SessionView {

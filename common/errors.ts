@@ -498,6 +498,26 @@ export const ERRORS = {
     zh: '取值不在映射表中，请在映射中补充后重新导入',
     en: 'A value is not in the mapping; add it there and import again',
   },
+  IMPORT_DUPLICATE_KEY: {
+    status: 422,
+    zh: '文件中重复：与前面一行是同一条记录（同一身份证号或地址在一个文件中只能出现一次）',
+    en: 'Duplicate in the file: the same record as an earlier row (an ID number or address may appear once per file)',
+  },
+  ARCHIVE_IMPORT_MEMBER_UNKNOWN: {
+    status: 422,
+    zh: '户成员的身份证号在本次导入范围的档案中找不到，请先导入人员',
+    en: "A member's ID number is not on file within this import's scope; import the people first",
+  },
+  ARCHIVE_IMPORT_OUTSIDE_SCOPE: {
+    status: 422,
+    zh: '此行的人员、户或所属单位不在本次导入的辖区内',
+    en: "This row's person, household or unit lies outside the scope of this import",
+  },
+  ARCHIVE_IMPORT_UNIT_NEEDED: {
+    status: 422,
+    zh: '档案中还没有此人，新建人员须填写所属社区或网格（且在本次导入范围内）',
+    en: 'This person is not on file yet: a new person needs their community or grid (within the import’s scope)',
+  },
   IMPORT_ROW_FAILED: {
     status: 500,
     zh: '此行处理时出错，已记录；请稍后重新导入',

@@ -25,13 +25,18 @@ export const MAX_IMPORT_ROWS = 100_000;
  * - `number`: a decimal within `min`–`max`;
  * - `time`: a date-time (`2026-03-01 09:15`, `2026/3/1 9:15`, ISO 8601 with an offset, or a
  *   spreadsheet date), read as Beijing time when it names no zone;
+ * - `date`: a calendar day (`2026-03-01`, `2026/3/1`, `2026年3月1日`, `20260301`, a spreadsheet
+ *   date) that exists, as `YYYY-MM-DD`;
  * - `code`: one of our codes, reached through the mapping's value table for the field (their
  *   value → our code); our code itself is accepted too.
  */
+export const IMPORT_FIELD_TYPES = ['text', 'number', 'time', 'date', 'code'] as const;
+export type ImportFieldType = (typeof IMPORT_FIELD_TYPES)[number];
+
 export interface ImportField {
   key: string;
   label: { zh: string; en: string };
-  type: 'text' | 'number' | 'time' | 'code';
+  type: ImportFieldType;
   required: boolean;
   maxLength?: number;
   min?: number;
@@ -104,6 +109,8 @@ export interface ImportRunView {
   totalRows: number | null;
   processedRows: number;
   counts: Record<ImportOutcome, number>;
+  /** Rows that found sources disagreeing (kinds with a conflict report; 0 for the others). */
+  conflicts: number;
   error: { code: string; message: Bilingual } | null;
   createdBy: { id: string; name: string };
   createdAt: string;
@@ -120,6 +127,29 @@ export interface ImportRowView {
   field: string | null;
   message: Bilingual | null;
   cells: [string, string | number | boolean | null][];
+  /** Fields the row changed, and fields it left because the record's data is newer. */
+  fields: string[];
+  kept: string[];
+  conflicts: ImportConflictView[];
+}
+
+/** Two sources disagreeing on a field: the row's value, the record's, whose it is, and which stands. */
+export interface ImportConflictView {
+  field: string;
+  incoming: string;
+  current: string;
+  currentSource: string;
+  currentAsOf: string | null;
+  taken: boolean;
+}
+
+/** What a run changed: its counts, how often each field changed or was kept, and rejections by code. */
+export interface ImportSummaryView {
+  counts: Record<ImportOutcome, number>;
+  conflicts: number;
+  changedFields: { field: string; rows: number }[];
+  keptFields: { field: string; rows: number }[];
+  rejectedByCode: { code: string; message: Bilingual; rows: number }[];
 }
 
 /** A file's header and first rows read through a mapping (nothing written). */

@@ -147,3 +147,43 @@ describe('session abilities for summonses', () => {
     expect(summons(null)).toEqual({ issue: false, reply: false });
   });
 });
+
+describe('session abilities for the archive and visits', () => {
+  const archive = (actor: StaffActor | null) => {
+    const a = sessionAbilities(actor);
+    return { read: a.readArchive, unmask: a.unmaskArchive, readVisits: a.readVisits, recordVisits: a.recordVisits };
+  };
+
+  it('lets committee staff and grid workers record visits; admins and leaders read them; departments neither', () => {
+    for (const role of ['committee_staff', 'grid_worker'] as const)
+      expect(archive(staffAt('subdistrict', role)), role).toEqual({
+        read: true,
+        unmask: true,
+        readVisits: true,
+        recordVisits: true,
+      });
+    expect(archive(staffAt('subdistrict', 'admin'))).toEqual({
+      read: true,
+      unmask: true,
+      readVisits: true,
+      recordVisits: false,
+    });
+    expect(archive(staffAt('subdistrict', 'leader'))).toEqual({
+      read: true,
+      unmask: false,
+      readVisits: true,
+      recordVisits: false,
+    });
+    // A department reads the archive through tag grants only, and never a household's visits.
+    expect(archive(staffAt('subdistrict', 'handler'))).toEqual({
+      read: true,
+      unmask: false,
+      readVisits: false,
+      recordVisits: false,
+    });
+    const none = { read: false, unmask: false, readVisits: false, recordVisits: false };
+    for (const role of ['dispatcher', 'supervisor'] as const)
+      expect(archive(staffAt('city', role)), role).toEqual(none);
+    expect(archive(null)).toEqual(none);
+  });
+});

@@ -7,12 +7,14 @@ import type { Channel } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
 import { SUMMONING_LEVELS } from '../../common/summons.js';
 import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
-import { archivePolicy } from '../archive/archive.policy.js';
+import { archivePolicy, READ_ROLES } from '../archive/archive.policy.js';
+import { archiveImportPolicy } from '../archive/imports/archive-import.policy.js';
 import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
 import { mayReadAssessment, mayUnmask } from '../exports/export.policy.js';
 import { hotlinePolicy } from '../hotline/hotline.policy.js';
 import { hasRole, isInstallationAdmin, isStaff } from '../policies/predicates.js';
 import { handlerDepartments, ISSUING_ROLES } from '../summons/summons.policy.js';
+import { VISIT_ROLES } from '../visits/visit.policy.js';
 import { webhookPolicy } from '../webhooks/webhook.policy.js';
 import type { Actor } from './actor.js';
 
@@ -73,5 +75,9 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     unmaskArchive: archivePolicy.unmaskSome(actor),
     exportArchive: archivePolicy.exportSome(actor),
     manageArchiveTypes: archivePolicy.manageTypes(actor),
+    importArchive: archiveImportPolicy.useSome(actor, null),
+    // The visit routes' own roles (server/visits/visit.policy.ts).
+    readVisits: hasRole<unknown>(...READ_ROLES)(actor, null),
+    recordVisits: hasRole<unknown>(...VISIT_ROLES)(actor, null),
   };
 }

@@ -52,6 +52,9 @@ export const ZSessionView = z.object({
     unmaskArchive: z.boolean(),
     exportArchive: z.boolean(),
     manageArchiveTypes: z.boolean(),
+    importArchive: z.boolean(),
+    readVisits: z.boolean(),
+    recordVisits: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

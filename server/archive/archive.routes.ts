@@ -1,10 +1,11 @@
 /**
  * The resident archive's HTTP surface (/api/archive/…), registered as one plugin: people and
- * search, households, buildings, dwellings and venues, tags, matter forms, and the export.
+ * search, households, buildings, dwellings and venues, tags, matter forms, the export, and departmental imports.
  */
 import type { FastifyInstance } from 'fastify';
 import { archiveExportRoutes } from './archive-export.routes.js';
 import { householdRoutes } from './household.routes.js';
+import { archiveImportRoutes } from './imports/archive-import.routes.js';
 import { matterRoutes } from './matter.routes.js';
 import { personRoutes } from './person.routes.js';
 import { placeRoutes } from './place.routes.js';
@@ -17,4 +18,5 @@ export async function archiveRoutes(app: FastifyInstance): Promise<void> {
   await tagRoutes(app);
   await matterRoutes(app);
   await archiveExportRoutes(app);
+  await archiveImportRoutes(app);
 }

@@ -263,6 +263,22 @@ export interface HouseholdAttachmentTable {
   createdAt: Timestamp;
 }
 
+/**
+ * Per record, field and source (a department's id, or `archive` for values entered by hand): the
+ * value the source last gave and the day it was true (migration 0019, imports/provenance.ts).
+ */
+export interface ArchiveSourceTable {
+  district: string;
+  subject: 'person' | 'household' | 'venue';
+  subjectId: string;
+  field: string;
+  source: string;
+  asOf: ColumnType<string, string, string>;
+  value: string | null;
+  importRunId: string | null;
+  updatedAt: Timestamp;
+}
+
 /** The archive's tables, keyed as Kysely names them. */
 export interface ArchiveTables {
   tagType: TagTypeTable;
@@ -279,4 +295,5 @@ export interface ArchiveTables {
   matterForm: MatterFormTable;
   matterRecord: MatterRecordTable;
   householdAttachment: HouseholdAttachmentTable;
+  archiveSource: ArchiveSourceTable;
 }

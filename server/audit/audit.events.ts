@@ -198,6 +198,8 @@ export const ZAuditEvent = z.discriminatedUnion('action', [
       ]),
       change: z.enum(['created', 'updated', 'deleted']),
       fields: z.array(z.string()),
+      /** The departmental import run that wrote the change (server/archive/imports). */
+      importRun: z.string().optional(),
     }),
   }),
   z.object({ action: z.literal('archive.history_read'), data: z.object({ people: z.array(z.string()) }) }),

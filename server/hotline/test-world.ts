@@ -150,6 +150,7 @@ export interface RunView {
   totalRows: number | null;
   processedRows: number;
   counts: { created: number; updated: number; unchanged: number; rejected: number };
+  conflicts: number;
   error: { code: string } | null;
 }
 
@@ -165,11 +166,18 @@ export async function importFile(
   return waitForRun(client, id);
 }
 
-/** Polls the run as the web's progress bar does until it has ended; `seen` is each processedRows read. */
-export async function waitForRun(client: Client, id: string): Promise<RunView & { seen: number[] }> {
+/**
+ * Polls the run as the web's progress bar does until it has ended; `seen` is each processedRows read.
+ * `prefix` is where the kind's import routes live (server/imports/import.routes.ts).
+ */
+export async function waitForRun(
+  client: Client,
+  id: string,
+  prefix = '/api/hotline',
+): Promise<RunView & { seen: number[] }> {
   const seen: number[] = [];
   for (;;) {
-    const res = await client.request('GET', `/api/hotline/imports/${id}`);
+    const res = await client.request('GET', `${prefix}/imports/${id}`);
     expect(res.statusCode, res.body).toBe(200);
     const run = res.json() as RunView;
     seen.push(run.processedRows);

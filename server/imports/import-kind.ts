@@ -8,7 +8,7 @@
 import type { ImportField } from '../../common/imports.js';
 import type { Db } from '../db/database.js';
 import type { GridLocator } from '../territory/placement.js';
-import type { StoredCells } from './import.tables.js';
+import type { RowConflict, StoredCells } from './import.tables.js';
 import type { FieldValue } from './import-values.js';
 
 /** A row mapped to our fields: only fields with a value are present. */
@@ -30,12 +30,20 @@ export interface RowContext {
   db: Db;
   locator: GridLocator;
   run: ImportRunInfo;
+  /** The row's number in the file (1 = the first data row). */
+  rowNumber: number;
 }
 
 export interface RowResult {
   outcome: 'created' | 'updated' | 'unchanged';
   /** The record the row created or matched (a case, a person …). */
   recordId: string | null;
+  /** Fields the row changed (the summary counts them). */
+  fields?: string[] | undefined;
+  /** Fields the row left alone because the record's data is newer than the row's. */
+  kept?: string[] | undefined;
+  /** Sources disagreeing (the conflict report). */
+  conflicts?: RowConflict[] | undefined;
 }
 
 export interface ImportKind {
@@ -45,6 +53,12 @@ export interface ImportKind {
   keyField: string;
   /** Groups of fields of which at least one group must be mapped whole (a place: an address, or lng and lat). */
   oneOf?: readonly (readonly string[])[];
+  /**
+   * When set, a record may appear once per file: the engine claims each row's key (the key field's
+   * text through this function, e.g. an ID number normalised) and rejects a later row with the same
+   * key as IMPORT_DUPLICATE_KEY, naming the first.
+   */
+  uniqueKey?: ((text: string) => string) | undefined;
   codes(db: Db, district: string): Promise<CodeChoices>;
   /** Writes one row (its own transaction); throws an AppError to reject it. */
   write(ctx: RowContext, record: MappedRecord, cells: StoredCells): Promise<RowResult>;

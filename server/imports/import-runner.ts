@@ -18,9 +18,9 @@ import type { Db } from '../db/database.js';
 import { AppError } from '../http/app-error.js';
 import type { GridLocator } from '../territory/placement.js';
 import { findRun, type RunRow, runFile } from './import.repository.js';
-import type { StoredCells } from './import.tables.js';
+import type { RowConflict, StoredCells } from './import.tables.js';
 import { readTable, type SourceRow } from './import-file.js';
-import type { ImportKind, RowContext } from './import-kind.js';
+import type { ImportKind, ImportRunInfo, RowContext } from './import-kind.js';
 import { IMPORT_KINDS } from './import-kinds.js';
 import { fromStored, mapRow, type PreparedMapping, prepareMapping, storedCells } from './import-mapping.js';
 import { cellText } from './import-values.js';
@@ -41,6 +41,9 @@ interface RowOutcome {
   messageZh: string | null;
   messageEn: string | null;
   raw: StoredCells | null;
+  fields: string[];
+  kept: string[];
+  conflicts: RowConflict[];
 }
 
 /** Rows per written batch: how often progress moves. */
@@ -59,6 +62,9 @@ function rejected(row: SourceRow, key: string | null, code: ErrorCode, field: st
     messageZh: zh,
     messageEn: en,
     raw: storedCells(row),
+    fields: [],
+    kept: [],
+    conflicts: [],
   };
 }
 
@@ -67,6 +73,32 @@ function keyOf(mapping: PreparedMapping, row: SourceRow): string | null {
   const column = mapping.columns.get(mapping.kind.keyField);
   const cell = row.cells.find(([name]) => name === column)?.[1] ?? null;
   return cellText(cell).slice(0, 200) || null;
+}
+
+/** The key rows of one record share: as written, or as the kind normalises it when it must be unique. */
+function recordKeyOf(mapping: PreparedMapping, row: SourceRow): string | null {
+  const key = keyOf(mapping, row);
+  return key && mapping.kind.uniqueKey ? mapping.kind.uniqueKey(key) || key : key;
+}
+
+/**
+ * Claims the row's key for the run (kinds whose records appear once per file); answers the number of
+ * the earlier row that holds it, or null when it is this row's (a resumed run finds its own claims).
+ */
+async function earlierRowWithKey(db: Db, run: ImportRunInfo, key: string, rowNumber: number): Promise<number | null> {
+  await db
+    .insertInto('importKey')
+    .values({ district: run.district, runId: run.id, key, rowNumber })
+    .onConflict((oc) => oc.columns(['district', 'runId', 'key']).doNothing())
+    .execute();
+  const holder = await db
+    .selectFrom('importKey')
+    .select('rowNumber')
+    .where('district', '=', run.district)
+    .where('runId', '=', run.id)
+    .where('key', '=', key)
+    .executeTakeFirstOrThrow();
+  return holder.rowNumber === rowNumber ? null : holder.rowNumber;
 }
 
 /** One row: mapped, then written by its kind; every failure becomes the row's rejection. */
@@ -79,6 +111,19 @@ async function runRow(
   const kind = mapping.kind;
   const { record, problems } = mapRow(mapping, row);
   const key = keyOf(mapping, row);
+  const unique = kind.uniqueKey && recordKeyOf(mapping, row);
+  const earlier = unique ? await earlierRowWithKey(deps.db, ctx.run, unique, row.number) : null;
+  if (earlier !== null) {
+    const entry = ERRORS.IMPORT_DUPLICATE_KEY;
+    return rejected(
+      row,
+      key,
+      'IMPORT_DUPLICATE_KEY',
+      kind.keyField,
+      `${entry.zh}（与第 ${earlier} 行相同）`,
+      `${entry.en} (same as row ${earlier})`,
+    );
+  }
   const [first] = problems;
   if (first) {
     const zh = problems.map((p) => p.zh).join('；');
@@ -86,9 +131,13 @@ async function runRow(
     return rejected(row, key, first.code, first.field, zh, en);
   }
   try {
-    const result = await kind.write(ctx, record, storedCells(row));
+    const result = await kind.write({ ...ctx, rowNumber: row.number }, record, storedCells(row));
     return {
-      ...result,
+      outcome: result.outcome,
+      recordId: result.recordId,
+      fields: result.fields ?? [],
+      kept: result.kept ?? [],
+      conflicts: result.conflicts ?? [],
       rowNumber: row.number,
       recordKey: key,
       errorCode: null,
@@ -127,7 +176,7 @@ function rowsSideBySide(deps: RunnerDeps, ctx: RowContext, mapping: PreparedMapp
   const chains = new Map<string, Promise<RowOutcome>>();
   return Promise.all(
     rows.map((row) => {
-      const key = keyOf(mapping, row) ?? `#${row.number}`;
+      const key = recordKeyOf(mapping, row) ?? `#${row.number}`;
       const outcome = (chains.get(key) ?? Promise.resolve()).then(() => runRow(deps, ctx, mapping, row));
       chains.set(key, outcome);
       return outcome;
@@ -142,7 +191,15 @@ async function flush(db: Db, run: RunRow, processed: number, batch: RowOutcome[]
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('importRow')
-      .values(batch.map((r) => ({ ...r, district: run.district, runId: run.id, raw: r.raw && JSON.stringify(r.raw) })))
+      .values(
+        batch.map((r) => ({
+          ...r,
+          district: run.district,
+          runId: run.id,
+          raw: r.raw && JSON.stringify(r.raw),
+          conflicts: JSON.stringify(r.conflicts),
+        })),
+      )
       .onConflict((oc) =>
         oc.columns(['district', 'runId', 'rowNumber']).doUpdateSet((eb) => ({
           outcome: eb.ref('excluded.outcome'),
@@ -152,6 +209,9 @@ async function flush(db: Db, run: RunRow, processed: number, batch: RowOutcome[]
           messageZh: eb.ref('excluded.messageZh'),
           messageEn: eb.ref('excluded.messageEn'),
           raw: eb.ref('excluded.raw'),
+          fields: eb.ref('excluded.fields'),
+          kept: eb.ref('excluded.kept'),
+          conflicts: eb.ref('excluded.conflicts'),
         })),
       )
       .execute();
@@ -163,6 +223,7 @@ async function flush(db: Db, run: RunRow, processed: number, batch: RowOutcome[]
         updatedCount: eb('updatedCount', '+', count('updated')),
         unchangedCount: eb('unchangedCount', '+', count('unchanged')),
         rejectedCount: eb('rejectedCount', '+', count('rejected')),
+        conflictCount: eb('conflictCount', '+', batch.filter((r) => r.conflicts.length > 0).length),
         updatedAt: new Date(),
       }))
       .where('district', '=', run.district)
@@ -226,6 +287,7 @@ async function runRows(deps: RunnerDeps, run: RunRow, kind: ImportKind): Promise
   const ctx: RowContext = {
     db,
     locator: deps.locator,
+    rowNumber: 0,
     run: {
       id: run.id,
       district: run.district,

@@ -3,6 +3,7 @@
  * number within its bounds, a time, or a code through the mapping's value table. Each answers the
  * value or the reason it cannot be one, in both languages, naming the value.
  */
+import { isCalendarDate } from '../../common/id-number.js';
 import type { ImportField } from '../../common/imports.js';
 import { OFFSET_MS, parseInstant } from '../calendar/civil.js';
 import type { Cell } from './import-file.js';
@@ -34,6 +35,21 @@ export function parseTime(cell: Cell): Date | null {
     return parseInstant(`${y}-${pad(m)}-${pad(d)}${clock}`);
   }
   return parseInstant(text);
+}
+
+/**
+ * A calendar day as offices write it: `2026-03-01`, `2026/3/1`, `2026.3.1`, `2026年3月1日`,
+ * `20260301`, a spreadsheet date cell (its Beijing day), with a midnight time after it tolerated;
+ * `YYYY-MM-DD` when the day exists (no 30 February), else null.
+ */
+export function parseDay(cell: Cell): string | null {
+  const text = cellText(cell).replace(/\s+0{1,2}:00(:00)?$/, '');
+  const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!/[-/.年]/.test(text) && text.length !== 8) return null;
+  if (!isCalendarDate(y, mo, d)) return null;
+  return `${m[1]}-${pad(String(mo))}-${pad(String(d))}`;
 }
 
 /** The text of a cell (a date cell as Beijing wall time, numbers as written). */
@@ -83,6 +99,11 @@ export function fieldValue(
       const at = parseTime(cell);
       if (!at) return invalid('不是有效的日期时间', 'not a date and time');
       return { value: at };
+    }
+    case 'date': {
+      const day = parseDay(cell);
+      if (!day) return invalid('不是存在的日期', 'not a day of the calendar');
+      return { value: day };
     }
     case 'code': {
       const key = text.replace(/\s+/g, ' ');

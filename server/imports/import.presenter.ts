@@ -43,6 +43,7 @@ export function presentRun(r: RunRow): z.infer<typeof ZRunView> {
       unchanged: r.unchangedCount,
       rejected: r.rejectedCount,
     },
+    conflicts: r.conflictCount,
     error: error ? { code: error, message: { zh: ERRORS[error].zh, en: ERRORS[error].en } } : null,
     createdBy: { id: r.createdBy, name: r.createdByName },
     createdAt: r.createdAt.toISOString(),
@@ -60,5 +61,8 @@ export function presentRow(r: ReportRow): z.infer<typeof ZRowView> {
     field: r.field,
     message: r.messageZh !== null && r.messageEn !== null ? { zh: r.messageZh, en: r.messageEn } : null,
     cells: r.raw ?? [],
+    fields: r.fields,
+    kept: r.kept,
+    conflicts: r.conflicts,
   };
 }

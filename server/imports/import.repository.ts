@@ -97,6 +97,7 @@ export interface RunRow {
   updatedCount: number;
   unchangedCount: number;
   rejectedCount: number;
+  conflictCount: number;
   errorCode: string | null;
   createdBy: string;
   createdByName: string;
@@ -127,6 +128,7 @@ function selectRuns(db: Db | Trx) {
       'r.updatedCount',
       'r.unchangedCount',
       'r.rejectedCount',
+      'r.conflictCount',
       'r.errorCode',
       'r.createdBy',
       sql<string>`coalesce(a.display_name, a.username, '')`.as('createdByName'),
@@ -171,20 +173,26 @@ const ROW_COLUMNS = [
   'messageZh',
   'messageEn',
   'raw',
+  'fields',
+  'kept',
+  'conflicts',
 ] as const;
 
-/** A page of a run's report rows of some outcomes, in file order, and how many there are in all. */
+/**
+ * A page of a run's report rows of some outcomes (or, for `conflicts`, the rows that found sources
+ * disagreeing), in file order, and how many there are in all.
+ */
 export async function listReportRows(
   db: Db,
   run: { district: string; id: string },
-  outcomes: readonly ImportOutcome[],
+  outcomes: readonly ImportOutcome[] | 'conflicts',
   page: { offset: number; limit: number },
 ) {
-  const base = db
-    .selectFrom('importRow')
-    .where('district', '=', run.district)
-    .where('runId', '=', run.id)
-    .where('outcome', 'in', outcomes);
+  const rows = db.selectFrom('importRow').where('district', '=', run.district).where('runId', '=', run.id);
+  const base =
+    outcomes === 'conflicts'
+      ? rows.where(sql<SqlBool>`conflicts <> '[]'::jsonb`)
+      : rows.where('outcome', 'in', outcomes);
   const [items, total] = await Promise.all([
     base.select(ROW_COLUMNS).orderBy('rowNumber').offset(page.offset).limit(page.limit).execute(),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
@@ -193,3 +201,29 @@ export async function listReportRows(
 }
 
 export type ReportRow = Awaited<ReturnType<typeof listReportRows>>['items'][number];
+
+/** What a run changed: how many rows changed or kept each field, and its rejections by code. */
+export async function runSummary(db: Db, run: { district: string; id: string }) {
+  const tally = (column: 'fields' | 'kept') =>
+    sql<{ field: string; rows: number }>`
+      select f as field, count(*)::int as rows from import_row, unnest(${sql.ref(column)}) as f
+      where district = ${run.district} and run_id = ${run.id} group by f order by rows desc, f`.execute(db);
+  const [changed, kept, rejected] = await Promise.all([
+    tally('fields'),
+    tally('kept'),
+    db
+      .selectFrom('importRow')
+      .select(['errorCode', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('district', '=', run.district)
+      .where('runId', '=', run.id)
+      .where('outcome', '=', 'rejected')
+      .groupBy('errorCode')
+      .orderBy('errorCode')
+      .execute(),
+  ]);
+  return {
+    changedFields: changed.rows,
+    keptFields: kept.rows,
+    rejectedByCode: rejected.map((r) => ({ code: r.errorCode ?? 'IMPORT_ROW_FAILED', rows: Number(r.n) })),
+  };
+}

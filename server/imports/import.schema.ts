@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  IMPORT_FIELD_TYPES,
   IMPORT_FORMATS,
   IMPORT_OUTCOMES,
   IMPORT_STATUSES,
@@ -12,6 +13,7 @@ import {
   type ImportPreview,
   type ImportRowView,
   type ImportRunView,
+  type ImportSummaryView,
   MAPPING_LIMITS,
 } from '../../common/imports.js';
 
@@ -53,7 +55,7 @@ export const ZMappingView = z.object({
 export const ZImportField = z.object({
   key: z.string(),
   label: ZBilingual,
-  type: z.enum(['text', 'number', 'time', 'code']),
+  type: z.enum(IMPORT_FIELD_TYPES),
   required: z.boolean(),
   /** For code fields: our codes with their names (the choices of a value table). */
   choices: z.array(z.object({ code: z.string(), label: ZBilingual })).optional(),
@@ -80,6 +82,8 @@ export const ZRunView = z.object({
   totalRows: z.number().nullable(),
   processedRows: z.number(),
   counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), rejected: z.number() }),
+  /** Rows that found sources disagreeing (kinds with a conflict report). */
+  conflicts: z.number(),
   /** Why a failed run failed: a catalogue code and its messages. */
   error: z.object({ code: z.string(), message: ZBilingual }).nullable(),
   createdBy: z.object({ id: z.string(), name: z.string() }),
@@ -97,10 +101,26 @@ export const ZRowView = z.object({
   message: ZBilingual.nullable(),
   /** The row's cells as they came: [column, value]. */
   cells: z.array(z.tuple([z.string(), ZCellValue])),
+  /** Fields the row changed, and those it left because the record's data is newer. */
+  fields: z.array(z.string()),
+  kept: z.array(z.string()),
+  /** Sources disagreeing: the row's value, the record's, whose it is and which stands (phones masked). */
+  conflicts: z.array(
+    z.object({
+      field: z.string(),
+      incoming: z.string(),
+      current: z.string(),
+      currentSource: z.string(),
+      currentAsOf: z.string().nullable(),
+      taken: z.boolean(),
+    }),
+  ),
 }) satisfies z.ZodType<ImportRowView>;
 
 export const ZReportQuery = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
+  /** Rejected rows (the default), or rows that found sources disagreeing (JSON only). */
+  show: z.enum(['rejected', 'conflicts']).default('rejected'),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -120,5 +140,14 @@ export const ZPreview = z.object({
     }),
   ),
 }) satisfies z.ZodType<ImportPreview>;
+
+export const ZSummaryView = z.object({
+  counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), rejected: z.number() }),
+  conflicts: z.number(),
+  /** How many rows changed each field, and how many left it because the record's data is newer. */
+  changedFields: z.array(z.object({ field: z.string(), rows: z.number() })),
+  keptFields: z.array(z.object({ field: z.string(), rows: z.number() })),
+  rejectedByCode: z.array(z.object({ code: z.string(), message: ZBilingual, rows: z.number() })),
+}) satisfies z.ZodType<ImportSummaryView>;
 
 export const ZRunCreated = z.object({ id: z.string(), status: z.enum(IMPORT_STATUSES) });

@@ -73,6 +73,8 @@ export interface ImportRunTable {
   updatedCount: Generated<number>;
   unchangedCount: Generated<number>;
   rejectedCount: Generated<number>;
+  /** Rows that found sources disagreeing (a kind's conflict report). */
+  conflictCount: Generated<number>;
   errorCode: string | null;
   createdBy: string;
   createdAt: Generated<Date>;
@@ -94,10 +96,37 @@ export interface ImportRowTable {
   messageZh: string | null;
   messageEn: string | null;
   raw: JSONColumnType<StoredCells | null, string | null, string | null>;
+  /** The fields the row changed (created or updated rows). */
+  fields: Generated<string[]>;
+  /** The fields the row did not change because the record's data is newer. */
+  kept: Generated<string[]>;
+  conflicts: ColumnType<RowConflict[], string | undefined, string>;
+}
+
+/**
+ * Sources disagreeing on one field of a row's record: what the row said, what the record holds and
+ * where that came from (a department's name, or the archive itself), and which value the record kept.
+ */
+export interface RowConflict {
+  field: string;
+  incoming: string;
+  current: string;
+  currentSource: string;
+  currentAsOf: string | null;
+  taken: boolean;
+}
+
+/** A key a kind wants once per file, claimed by the first row carrying it (migration 0019). */
+export interface ImportKeyTable {
+  district: string;
+  runId: string;
+  key: string;
+  rowNumber: number;
 }
 
 export interface ImportTables {
   importMapping: ImportMappingTable;
   importRun: ImportRunTable;
   importRow: ImportRowTable;
+  importKey: ImportKeyTable;
 }

@@ -52,6 +52,8 @@ export interface ArchiveChange {
     | 'venue';
   change: 'created' | 'updated' | 'deleted';
   fields: string[];
+  /** The departmental import run that wrote the change. */
+  importRun?: string | undefined;
 }
 
 /** The `archive.changed` audit row of a write, in its transaction. */

@@ -3,10 +3,11 @@
  * its evidence, and ending one. The type must apply to the record, be enabled, and carry a grade
  * exactly when graded; a tag may not overlap another of the same type on the same record.
  */
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Trx } from '../../db/database.js';
 import { AppError } from '../../http/app-error.js';
+import type { PersonTagTable } from '../archive.tables.js';
 import { checkDate } from '../person-fields.js';
 import { type ArchiveContext, actingAccount, auditChange } from './archive-context.js';
 
@@ -43,6 +44,23 @@ async function overlapping(
       and (valid_to is null or valid_to >= ${from}::date) and (${to}::date is null or valid_from <= ${to}::date)
     limit 1`.execute(trx);
   return rows.length > 0;
+}
+
+/** The columns of a tag row, whichever kind of record it is on. */
+export type TagValues = Omit<Insertable<PersonTagTable>, 'personId'>;
+
+/** Inserts a tag row on a person or a household (the import's tags are written the same way). */
+export async function insertTag(trx: Trx, subject: { kind: TagSubjectKind; id: string }, values: TagValues) {
+  if (subject.kind === 'person')
+    await trx
+      .insertInto('personTag')
+      .values({ ...values, personId: subject.id })
+      .execute();
+  else
+    await trx
+      .insertInto('householdTag')
+      .values({ ...values, householdId: subject.id })
+      .execute();
 }
 
 export async function addTag(ctx: ArchiveContext, props: AddTagProps): Promise<string> {
@@ -83,16 +101,7 @@ export async function addTag(ctx: ArchiveContext, props: AddTagProps): Promise<s
       evidence: props.evidence,
       createdBy: actingAccount(ctx),
     };
-    if (subject.kind === 'person')
-      await trx
-        .insertInto('personTag')
-        .values({ ...values, personId: subject.id })
-        .execute();
-    else
-      await trx
-        .insertInto('householdTag')
-        .values({ ...values, householdId: subject.id })
-        .execute();
+    await insertTag(trx, subject, values);
     await auditChange(
       trx,
       ctx,

@@ -1,6 +1,7 @@
 import { beijingToday } from '../../../common/id-number.js';
 import { AppError } from '../../http/app-error.js';
 import type { TUpdatePersonRequest } from '../archive.schema.js';
+import { recordManualChange } from '../imports/provenance.js';
 import { normalizeName, personNameKeys } from '../name-keys.js';
 import type { PersonRow } from '../person.repository.js';
 import { checkIdentity, checkPhones } from '../person-fields.js';
@@ -68,6 +69,22 @@ export async function updatePerson(ctx: ArchiveContext, props: UpdatePersonProps
         .where('version', '=', c.version)
         .executeTakeFirst();
       assertOneUpdated(updated);
+      // Dates what was changed by hand, so a departmental import of older data cannot undo it.
+      const byHand: Record<string, string | undefined> = {
+        name,
+        phones: phones?.join(';'),
+        ethnicity: c.ethnicity === undefined ? undefined : (c.ethnicity ?? ''),
+        residency: c.residency,
+        address: c.address,
+        work: c.work,
+        unit: props.unit?.path.split('.').filter(Boolean).at(-1),
+      };
+      await recordManualChange(
+        trx,
+        { district: p.district, subject: 'person', subjectId: p.id },
+        Object.entries(byHand).flatMap(([field, value]) => (value === undefined ? [] : [{ field, value }])),
+        today,
+      );
       await auditChange(
         trx,
         ctx,

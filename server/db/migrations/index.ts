@@ -16,6 +16,7 @@ import * as m0015 from './0015-hotline.js';
 import * as m0016 from './0016-archive.js';
 import * as m0017 from './0017-visits.js';
 import * as m0018 from './0018-sweep-index.js';
+import * as m0019 from './0019-archive-sources.js';
 import * as m0020 from './0020-report-requests.js';
 
 /** Every migration, in order. Names are frozen once landed. */
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '0016-archive': m0016,
   '0017-visits': m0017,
   '0018-sweep-index': m0018,
+  '0019-archive-sources': m0019,
   '0020-report-requests': m0020,
 };
