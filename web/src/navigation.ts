@@ -8,19 +8,24 @@ import {
   Collection,
   Connection,
   DataLine,
+  Edit,
   EditPen,
   Histogram,
   House,
+  List,
   Location,
   MapLocation,
   Medal,
   Message,
   Monitor,
+  Notebook,
   OfficeBuilding,
   Phone,
+  PieChart,
   Search,
   Setting,
   Share,
+  Upload,
   User,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
@@ -48,7 +53,12 @@ export interface Section {
     | 'admin-calendar'
     | 'admin-settings'
     | 'admin-webhooks'
-    | 'hotline';
+    | 'hotline'
+    | 'archive'
+    | 'archive-import'
+    | 'visits'
+    | 'visit-record'
+    | 'visit-coverage';
   path: string;
   titleKey:
     | 'nav.home'
@@ -70,7 +80,12 @@ export interface Section {
     | 'admin.nav.calendar'
     | 'admin.nav.settings'
     | 'webhooks.nav.title'
-    | 'hotline.nav.title';
+    | 'hotline.nav.title'
+    | 'archive.nav.search'
+    | 'imports.archive.nav.title'
+    | 'archive.nav.visits'
+    | 'archive.nav.record'
+    | 'archive.nav.coverage';
   /** i18n key of a one-line description (home page). */
   descriptionKey?:
     | 'home.territoryDesc'
@@ -90,7 +105,12 @@ export interface Section {
     | 'admin.home.calendarDesc'
     | 'admin.home.settingsDesc'
     | 'webhooks.home.desc'
-    | 'hotline.home.desc';
+    | 'hotline.home.desc'
+    | 'archive.home.searchDesc'
+    | 'imports.archive.home.desc'
+    | 'archive.home.visitsDesc'
+    | 'archive.home.recordDesc'
+    | 'archive.home.coverageDesc';
   icon: Component;
   /** Shown only when this ability is true; always shown when absent. */
   ability?: Ability;
@@ -147,6 +167,48 @@ export const SECTIONS: readonly Section[] = [
     descriptionKey: 'hotline.home.desc',
     icon: Phone,
     ability: 'useHotline',
+  },
+  // The resident archive and household visits: the visit list before recording and coverage, so the
+  // menu marks the deepest matching path.
+  {
+    name: 'archive',
+    path: '/archive',
+    titleKey: 'archive.nav.search',
+    descriptionKey: 'archive.home.searchDesc',
+    icon: Notebook,
+    ability: 'readArchive',
+  },
+  {
+    name: 'archive-import',
+    path: '/archive/import',
+    titleKey: 'imports.archive.nav.title',
+    descriptionKey: 'imports.archive.home.desc',
+    icon: Upload,
+    ability: 'importArchive',
+  },
+  {
+    name: 'visits',
+    path: '/visits',
+    titleKey: 'archive.nav.visits',
+    descriptionKey: 'archive.home.visitsDesc',
+    icon: List,
+    ability: 'readVisits',
+  },
+  {
+    name: 'visit-record',
+    path: '/visits/new',
+    titleKey: 'archive.nav.record',
+    descriptionKey: 'archive.home.recordDesc',
+    icon: Edit,
+    ability: 'recordVisits',
+  },
+  {
+    name: 'visit-coverage',
+    path: '/visits/coverage',
+    titleKey: 'archive.nav.coverage',
+    descriptionKey: 'archive.home.coverageDesc',
+    icon: PieChart,
+    ability: 'readVisits',
   },
   {
     name: 'dashboard',

@@ -7,6 +7,8 @@ import adminEn from './admin.en';
 import adminZhCN, { type AdminMessages } from './admin.zh-CN';
 import analysisEn from './analysis.en';
 import analysisZhCN, { type AnalysisMessages } from './analysis.zh-CN';
+import archiveEn from './archive.en';
+import archiveZhCN, { type ArchiveMessages } from './archive.zh-CN';
 import casesEn from './cases.en';
 import casesZhCN, { type CasesMessages } from './cases.zh-CN';
 import en from './en';
@@ -14,6 +16,8 @@ import exportsEn from './exports.en';
 import exportsZhCN, { type ExportsMessages } from './exports.zh-CN';
 import hotlineEn from './hotline.en';
 import hotlineZhCN, { type HotlineMessages } from './hotline.zh-CN';
+import importsEn from './imports.en';
+import importsZhCN, { type ImportsMessages } from './imports.zh-CN';
 import publicEn from './public.en';
 import publicZhCN, { type PublicMessages } from './public.zh-CN';
 import wallEn from './wall.en';
@@ -51,6 +55,8 @@ type AllMessages = Messages & {
   wall: WallMessages;
   webhooks: WebhooksMessages;
   hotline: HotlineMessages;
+  imports: ImportsMessages;
+  archive: ArchiveMessages;
 };
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
@@ -68,6 +74,8 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       wall: wallZhCN,
       webhooks: webhooksZhCN,
       hotline: hotlineZhCN,
+      imports: importsZhCN,
+      archive: archiveZhCN,
     },
     en: {
       ...en,
@@ -79,6 +87,8 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       wall: wallEn,
       webhooks: webhooksEn,
       hotline: hotlineEn,
+      imports: importsEn,
+      archive: archiveEn,
     },
   },
 });
