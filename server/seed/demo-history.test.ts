@@ -221,6 +221,8 @@ describe('seedDemoHistory', () => {
     const again = await prepare();
     const second = await seedDemoHistory(again, new GridLocator(again), SMALL);
     expect(second.failures).toEqual([]);
+    // A case a sweep skipped (its row locked by a step) is lit a sweep later and the runs differ.
+    expect(second.reloads).toBe(0);
     const summary = (d: Db) =>
       sql<{ number: string; state: string; channel: string; code: string; title: string; events: number }>`
         select c.number, c.state, c.channel, k.code, c.title, c.warned_at, c.overdue_at, c.counters,

@@ -269,7 +269,12 @@ export async function runPlans(
         // A resumed or extended clock keeps its old start, so it could fall under a running sweep.
         if (list.some(movesBack)) await running;
         for (const s of list) {
-          if (s.mergeInto !== undefined) await reported.get(s.mergeInto);
+          if (s.mergeInto !== undefined) {
+            // The merge's follower row takes a key-share lock on the target, which a sweep lighting the
+            // target would skip (FOR UPDATE SKIP LOCKED) and light a sweep later: wait for its sweep too.
+            await reported.get(s.mergeInto);
+            await sweptBy.get(s.mergeInto);
+          }
           await step(lane, index, s);
         }
       });
