@@ -149,7 +149,27 @@ export async function makeCity(db: Db, shape: CityShape, now: Date): Promise<Cit
     select (row_number() over (order by d.day) - 1)::int as n, d.day
     from unnest(${days}::date[], ${counts}::int[]) d(day, slots), generate_series(1, d.slots)`.execute(db);
   await sql`alter table bench_slot add primary key (n)`.execute(db);
+  // The instant the cases are generated around, for a later run that measures them again.
+  await sql`create table bench_meta as select ${now}::timestamptz as generated_at`.execute(db);
+  return readCity(db, now);
+}
 
+/** The instant the city's cases were generated around (`makeCity`'s `now`; for a run before it was kept, the latest step, just before it). */
+export async function generatedAt(db: Db): Promise<Date> {
+  const { rows: kept } = await sql<{ table: string | null }>`select to_regclass('bench_meta')::text as table`.execute(
+    db,
+  );
+  const { rows } = kept[0]?.table
+    ? await sql<{ at: Date | null }>`select generated_at as at from bench_meta limit 1`.execute(db)
+    : await sql<{ at: Date | null }>`select max(created_at) as at from case_event`.execute(db);
+  const at = rows[0]?.at;
+  if (!at) throw new Error('no city was generated in this database');
+  return new Date(at);
+}
+
+/** The city `makeCity` wrote, read back (also from a database an earlier run left). */
+export async function readCity(db: Db, now: Date): Promise<City> {
+  const year = caseYear(now);
   const units = await db
     .selectFrom('unit')
     .select(['id', 'code', 'path', 'district', 'level'])

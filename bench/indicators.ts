@@ -29,7 +29,7 @@ import { dayStart } from '../server/indicators/period.js';
 import { BENCH_PASSWORD, createBenchLeader, openBenchDatabase } from './database.js';
 import { chunksOf, writeChunk } from './indicators-cases.js';
 import { checkSample, profile } from './indicators-check.js';
-import { type BenchUnit, CITY, type City, makeCity, TOWN } from './indicators-city.js';
+import { type BenchUnit, CITY, type City, generatedAt, makeCity, readCity, TOWN } from './indicators-city.js';
 
 export const SCALES = ['small', 'medium', 'full'] as const;
 export type Scale = (typeof SCALES)[number];
@@ -65,6 +65,8 @@ export interface SizeResult {
   checked: string[];
   /** The machine's 1-minute load average before and after measuring (2 cores: above 2, others were busy too). */
   load: [number, number];
+  /** Measured again on the cases an earlier run generated (generationSeconds is then 0). */
+  reused?: boolean;
   /** EXPLAIN (ANALYZE, BUFFERS) of the statements behind a missed target (or of the largest size). */
   profiles?: Record<string, string>;
 }
@@ -93,7 +95,7 @@ function timing(ms: number[]): Timing {
 }
 
 /** One untimed pass over the samples (warming caches as the timed pass will find them), then the timed pass. */
-async function measure<T>(samples: T[], run: (sample: T) => Promise<unknown>): Promise<Timing> {
+export async function measure<T>(samples: T[], run: (sample: T) => Promise<unknown>): Promise<Timing> {
   for (const s of samples) await run(s);
   const ms: number[] = [];
   for (const s of samples) {
@@ -117,7 +119,8 @@ export function monthsOf(city: City): Month[] {
 }
 
 async function signedIn(db: Db, city: City): Promise<{ app: FastifyInstance; get: (url: string) => Promise<unknown> }> {
-  await createBenchLeader(db, city.city);
+  const leader = await db.selectFrom('account').select('id').where('username', '=', 'benchleader').executeTakeFirst();
+  if (!leader) await createBenchLeader(db, city.city);
   const app = await build({
     db,
     config: { ...loadConfig({}), logLevel: 'silent', mediaDir: join(tmpdir(), 'gridloop-bench-media') },
@@ -257,14 +260,21 @@ export function printIndicatorBench(result: IndicatorBenchResult): void {
     );
 }
 
-export async function runIndicatorBench(options: { scale?: Scale } = {}): Promise<IndicatorBenchResult> {
+/**
+ * `reuse` (`--reuse`): generate nothing and measure again the cases the last run left in its
+ * database (e.g. the 10 M of a `full` run, on a quieter machine than the one that generated them).
+ */
+export async function runIndicatorBench(
+  options: { scale?: Scale; reuse?: boolean } = {},
+): Promise<IndicatorBenchResult> {
   const scale = options.scale ?? 'medium';
+  const reuse = options.reuse ?? false;
   const shape = scale === 'small' ? TOWN : CITY;
-  const { db, cluster } = await openBenchDatabase('bench-indicators', 'gridloop_bench_indicators', 8);
+  const { db, cluster } = await openBenchDatabase('bench-indicators', 'gridloop_bench_indicators', 8, { keep: reuse });
   let app: FastifyInstance | undefined;
   try {
-    const now = new Date();
-    const city = await makeCity(db, shape, now);
+    const now = reuse ? await generatedAt(db) : new Date();
+    const city = reuse ? await readCity(db, now) : await makeCity(db, shape, now);
     console.log(
       `city: ${shape.districts} districts, ${city.subdistricts.length} subdistricts, ${city.grids} grids, ${city.categories} categories`,
     );
@@ -272,11 +282,16 @@ export async function runIndicatorBench(options: { scale?: Scale } = {}): Promis
     app = session.app;
     const sizes: SizeResult[] = [];
     let inserted = 0;
-    for (const size of SIZES[scale]) {
-      const generationSeconds = await generate(db, city, inserted, size, now);
+    const plan = reuse ? [(await rowCounts(db)).cases ?? 0] : SIZES[scale];
+    for (const size of plan) {
+      const generationSeconds = reuse ? 0 : await generate(db, city, inserted, size, now);
       inserted = size;
       const rows = await rowCounts(db);
-      console.log(`${size.toLocaleString('en')} cases in ${generationSeconds} s: ${JSON.stringify(rows)}`);
+      console.log(
+        reuse
+          ? `${size.toLocaleString('en')} cases generated ${now.toISOString()}, measured again: ${JSON.stringify(rows)}`
+          : `${size.toLocaleString('en')} cases in ${generationSeconds} s: ${JSON.stringify(rows)}`,
+      );
       const checked = await checkSample(db, city, monthsOf(city), now, session.get);
       const loadBefore = round(loadavg()[0] ?? 0, 1);
       const timings = await measureSize(db, city, session.get);
@@ -292,8 +307,9 @@ export async function runIndicatorBench(options: { scale?: Scale } = {}): Promis
         rankingMet: timings.ranking.p95 <= TARGET.rankingP95Ms,
         checked,
         load,
+        ...(reuse ? { reused: true } : {}),
       };
-      if (!result.panelMet || !result.rankingMet || size === SIZES[scale].at(-1))
+      if (!result.panelMet || !result.rankingMet || size === plan.at(-1))
         result.profiles = await profile(db, city, monthsOf(city));
       sizes.push(result);
       console.log(JSON.stringify({ cases: size, panel: result.panel, ranking: result.ranking }));

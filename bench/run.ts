@@ -1,21 +1,24 @@
 /**
  * `npm run bench` / `gridloop bench [name] [--scale small|medium|full]`: runs the benchmarks and writes
- * bench/results/<name>.json. The scale reaches the benchmarks that have sizes (indicators; default
- * medium). More benchmarks join as their issues land (see docs/benchmarks.md).
+ * bench/results/<name>.json. The scale reaches the benchmarks that have sizes (default medium); `--reuse`
+ * measures again what the last run of a generating benchmark (indicators, archive) left in its cluster.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../server/cli/output.js';
+import { type ArchiveBenchResult, printArchiveBench, runArchiveBench } from './archive.js';
+import { type CrashBenchResult, printCrashBench, runCrashBench } from './crash.js';
 import { runExportBench } from './exports.js';
 import { type IndicatorBenchResult, printIndicatorBench, runIndicatorBench, SCALES, type Scale } from './indicators.js';
 import { type IntakeBenchResult, printIntakeBench, runIntakeBench } from './intake.js';
 import { runPlacementBench } from './placement.js';
+import { printSoakBench, runSoakBench, type SoakBenchResult } from './soak.js';
 import { printSweepBench, runSweepBench, type SweepBenchResult } from './sweep.js';
 import { runWebBench } from './web.js';
 
 interface Bench {
-  run(options: { scale: Scale }): Promise<object> | object;
+  run(options: { scale: Scale; reuse: boolean }): Promise<object> | object;
   /** Prints the result; console.table when absent. */
   print?(result: object): void;
 }
@@ -29,7 +32,7 @@ const BENCHES: Record<string, Bench> = {
   web: { run: () => runWebBench() },
   exports: { run: () => runExportBench() },
   indicators: {
-    run: ({ scale }) => runIndicatorBench({ scale }),
+    run: ({ scale, reuse }) => runIndicatorBench({ scale, reuse }),
     print: (result) => printIndicatorBench(result as IndicatorBenchResult),
   },
   intake: {
@@ -40,9 +43,21 @@ const BENCHES: Record<string, Bench> = {
     run: ({ scale }) => runSweepBench({ scale }),
     print: (result) => printSweepBench(result as SweepBenchResult),
   },
+  archive: {
+    run: ({ scale, reuse }) => runArchiveBench({ scale, reuse }),
+    print: (result) => printArchiveBench(result as ArchiveBenchResult),
+  },
+  crash: {
+    run: ({ scale }) => runCrashBench({ scale }),
+    print: (result) => printCrashBench(result as CrashBenchResult),
+  },
+  soak: {
+    run: ({ scale }) => runSoakBench({ scale }),
+    print: (result) => printSoakBench(result as SoakBenchResult),
+  },
 };
 
-export async function runBench(name?: string, scale = 'medium'): Promise<void> {
+export async function runBench(name?: string, scale = 'medium', reuse = false): Promise<void> {
   if (!(SCALES as readonly string[]).includes(scale))
     throw new CliError(`--scale 须为 / must be one of ${SCALES.join(', ')}`, 2);
   const names = name ? [name] : Object.keys(BENCHES);
@@ -51,7 +66,7 @@ export async function runBench(name?: string, scale = 'medium'): Promise<void> {
   for (const n of names) {
     const bench = BENCHES[n];
     if (!bench) throw new Error(`unknown benchmark ${n}; known: ${Object.keys(BENCHES).join(', ')}`);
-    const result = await bench.run({ scale: scale as Scale });
+    const result = await bench.run({ scale: scale as Scale, reuse });
     const machine = { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
     writeFileSync(
       join(dir, `${n}.json`),

@@ -28,7 +28,7 @@ const HELP: Record<string, string> = {
   machine-key add|list|revoke 设备密钥（物联感知告警接入）/ machine keys for sensor alarms
   open311 key add|list|revoke Open311 接口密钥 / Open311 api_keys
   build-web                 构建前端 / build the web application
-  bench [placement|web|exports|indicators|sweep] [--scale small|medium|full] 性能测试 / benchmarks
+  bench [placement|web|exports|indicators|intake|sweep|archive|crash|soak] [--scale small|medium|full] [--reuse] 性能测试 / benchmarks
 
 环境变量 Environment: PORT (3000), DATABASE_URL (use this PostgreSQL instead of the embedded one),
 GRIDLOOP_DATA_DIR (./data), LOG_LEVEL (info), NODE_ENV=production (secure cookies),
@@ -84,7 +84,7 @@ gridloop open311 key revoke <id | key prefix>
   printed with the key; --jurisdiction may be left out when there is one district). Printed once; only
   its hash is kept.`,
   bench:
-    'gridloop bench [placement|web|exports|indicators|sweep] [--scale small|medium|full]\n  Runs the benchmarks (see docs/benchmarks.md); --scale sizes the indicators and sweep benchmarks (default medium).',
+    'gridloop bench [placement|web|exports|indicators|intake|sweep|archive|crash|soak] [--scale small|medium|full] [--reuse]\n  Runs the benchmarks (see docs/benchmarks.md); --scale sizes them (default medium). --reuse (indicators, archive)\n  generates nothing and measures again the data the last run of that benchmark left in its cluster.',
 };
 
 export async function main(argv: string[]): Promise<void> {
@@ -112,6 +112,7 @@ export async function main(argv: string[]): Promise<void> {
       jurisdiction: { type: 'string' },
       scale: { type: 'string' },
       force: { type: 'boolean' },
+      reuse: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -154,7 +155,7 @@ export async function main(argv: string[]): Promise<void> {
       return ensureWebBuilt((l) => console.log(l), true);
     case 'bench': {
       const { runBench } = await import('../bench/run.js');
-      return runBench(rest[0], values.scale);
+      return runBench(rest[0], values.scale, values.reuse ?? false);
     }
     default:
       throw new CliError(`未知命令 unknown command: ${command}\n\n${HELP.main}`, 2);
