@@ -12,6 +12,7 @@ export const sessionPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', null);
   app.decorateRequest('csrfToken', null);
+  app.decorateRequest('sessionExpiresAt', null);
 
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
@@ -21,6 +22,7 @@ export const sessionPlugin = fp(async (app: FastifyInstance) => {
     request.actor = resolved.actor;
     request.sessionId = resolved.sessionId;
     request.csrfToken = resolved.csrfToken;
+    request.sessionExpiresAt = resolved.expiresAt;
     // A cookie carries the session, so any state-changing request must prove it came from our page.
     // Signing in again replaces the session, so it needs no token of the old one.
     const path = request.url.split('?')[0];

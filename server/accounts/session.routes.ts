@@ -63,10 +63,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
+      // The session was resolved for this request already (session.plugin.ts).
       const actor = requireStaff(request);
-      const resolved = await resolveSession(app.db, request.cookies[SESSION_COOKIE] ?? '');
-      if (!resolved) throw new AppError('SESSION_EXPIRED');
-      return presentSession(actor, resolved.csrfToken, resolved.expiresAt);
+      if (!request.csrfToken || !request.sessionExpiresAt) throw new AppError('SESSION_EXPIRED');
+      return presentSession(actor, request.csrfToken, request.sessionExpiresAt);
     },
   );
 

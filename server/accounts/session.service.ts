@@ -62,30 +62,38 @@ export interface ResolvedSession {
 
 /** Looks up a live session and its actor; undefined for unknown, expired or disabled. */
 export async function resolveSession(db: Db, token: string): Promise<ResolvedSession | undefined> {
+  // The staff account comes in the same statement: every staff request starts here, so one round trip less.
   const session = await db
-    .selectFrom('session')
-    .selectAll()
-    .where('id', '=', digest(token))
-    .where('expiresAt', '>', new Date())
+    .selectFrom('session as s')
+    .leftJoin('account as a', 'a.id', 's.accountId')
+    .select([
+      's.id',
+      's.kind',
+      's.csrfToken',
+      's.expiresAt',
+      's.accountId',
+      's.residentId',
+      'a.username',
+      'a.displayName',
+      'a.disabled',
+      'a.mustChangePassword',
+    ])
+    .where('s.id', '=', digest(token))
+    .where('s.expiresAt', '>', new Date())
     .executeTakeFirst();
   if (!session) return undefined;
   const base = { sessionId: session.id, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt) };
   if (session.kind === 'staff' && session.accountId) {
-    const account = await db
-      .selectFrom('account')
-      .select(['id', 'username', 'displayName', 'disabled', 'mustChangePassword'])
-      .where('id', '=', session.accountId)
-      .executeTakeFirst();
-    if (!account || account.disabled) return undefined;
-    const grants = await loadGrants(db, account.id);
+    if (session.username === null || session.disabled !== false) return undefined;
+    const grants = await loadGrants(db, session.accountId);
     return {
       ...base,
       actor: {
         kind: 'staff',
-        id: account.id,
-        username: account.username,
-        displayName: account.displayName,
-        mustChangePassword: account.mustChangePassword,
+        id: session.accountId,
+        username: session.username,
+        displayName: session.displayName ?? session.username,
+        mustChangePassword: session.mustChangePassword ?? false,
         grants,
       },
     };

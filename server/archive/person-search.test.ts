@@ -79,6 +79,8 @@ describe('finding people', () => {
     const number = numbers.get('章薇') ?? '';
     const found = await search(`idNumber=${number.toLowerCase()}`);
     expect(found.items.map((p) => p.id)).toEqual([ids.get('章薇')]);
+    expect(found.total).toBe(1);
+    expect(await search(`idNumber=${number}&pageSize=1`)).toMatchObject({ total: 1 });
     expect(found.items[0]?.idNumber).toBe(`${number.slice(0, 6)}********${number.slice(14)}`);
     const bad = await w.admin.request(
       'GET',

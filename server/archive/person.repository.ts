@@ -191,7 +191,7 @@ export async function searchPeople(
   today: string,
 ): Promise<{ items: PersonListRow[]; total: number }> {
   const where = peopleWhere(access, filters, today);
-  const [items, count] = await Promise.all([
+  const items = () =>
     personQuery(db)
       .select(activeTagTypes(today).as('tagTypeIds'))
       .where((eb) => eb.and(where))
@@ -199,14 +199,24 @@ export async function searchPeople(
       .orderBy('p.id')
       .limit(page.pageSize)
       .offset((page.page - 1) * page.pageSize)
-      .execute(),
-    db
+      .execute();
+  const count = async () => {
+    const row = await db
       .selectFrom('person as p')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where((eb) => eb.and(where))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(count.n) };
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  if (filters.idNumber) {
+    // An exact number is on file at most once per district: a first page that is not full is the whole
+    // answer, and the count would only repeat the probe.
+    const found = await items();
+    const whole = page.page === 1 && found.length < page.pageSize;
+    return { items: found, total: whole ? found.length : await count() };
+  }
+  const [found, total] = await Promise.all([items(), count()]);
+  return { items: found, total };
 }
 
 /** People by id in one district, with their currently valid tag types (a household's members). */

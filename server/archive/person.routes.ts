@@ -96,14 +96,16 @@ export async function personRoutes(app: FastifyInstance): Promise<void> {
       const access = await loadArchiveAccess(app.db, actor);
       const filters = await peopleFilters(app.db, { ...query, idNumber });
       const result = await searchPeople(app.db, access, filters, { page, pageSize }, today);
-      const names = await tagTypeNames(app.db);
-      await auditRead(app.db, auditContext(request), {
-        people: result.items.map((p) => p.id),
-        via: idNumber ? 'lookup' : 'list',
-        fields: ['name', 'gender', 'birthDate', 'idNumber', 'phones', 'residency', 'address', 'tags', 'household'],
-        purpose: null,
-        query,
-      });
+      const [names] = await Promise.all([
+        result.items.some((p) => p.tagTypeIds.length > 0) ? tagTypeNames(app.db) : new Map(),
+        auditRead(app.db, auditContext(request), {
+          people: result.items.map((p) => p.id),
+          via: idNumber ? 'lookup' : 'list',
+          fields: ['name', 'gender', 'birthDate', 'idNumber', 'phones', 'residency', 'address', 'tags', 'household'],
+          purpose: null,
+          query,
+        }),
+      ]);
       return {
         items: result.items.map((p) => presentPersonSummary(access, p, names)),
         total: result.total,

@@ -14,6 +14,8 @@ declare module 'fastify' {
     actor: Actor | null;
     sessionId: string | null;
     csrfToken: string | null;
+    /** When the session resolved for this request expires. */
+    sessionExpiresAt: Date | null;
   }
   interface FastifyInstance {
     db: Db;
