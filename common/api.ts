@@ -95,6 +95,8 @@ export interface SessionAbilities {
   readVisits: boolean;
   /** Record visits and act on the needs they find: committee staff and grid workers. */
   recordVisits: boolean;
+  /** The monthly community analysis (社区月度分析): the archive's territorial readers whose grant reaches a committee. */
+  readMonthlyAnalysis: boolean;
 }
 
 export interface SessionView {

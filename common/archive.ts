@@ -97,6 +97,15 @@ export const UNMASK_PURPOSES = [
   'other',
 ] as const;
 export type UnmaskPurpose = (typeof UNMASK_PURPOSES)[number];
+/** The purposes' names, as the web shows them and the export's watermark prints them. */
+export const UNMASK_PURPOSE_NAMES: Record<UnmaskPurpose, { zh: string; en: string }> = {
+  contact: { zh: '联系本人', en: 'Contact the person' },
+  identity_check: { zh: '核实身份', en: 'Identity check' },
+  benefit_review: { zh: '待遇审核', en: 'Benefit review' },
+  emergency: { zh: '紧急情况', en: 'Emergency' },
+  case_handling: { zh: '案件处置', en: 'Case handling' },
+  other: { zh: '其他', en: 'Other' },
+};
 /** Length of the stated purpose's free text (characters). */
 export const PURPOSE_TEXT_MIN = 4;
 export const PURPOSE_TEXT_MAX = 200;

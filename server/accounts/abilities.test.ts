@@ -12,8 +12,14 @@ function staffWith(...roles: Role[]): StaffActor {
 }
 
 /** Grants of the roles on one unit of the level (admins at district level or above keep the installation). */
-function staffAt(level: 'city' | 'district' | 'subdistrict', ...roles: Role[]): StaffActor {
-  const code = { city: '310000000000', district: '310104000000', subdistrict: '310104002000' }[level];
+function staffAt(level: 'city' | 'district' | 'subdistrict' | 'community' | 'grid', ...roles: Role[]): StaffActor {
+  const code = {
+    city: '310000000000',
+    district: '310104000000',
+    subdistrict: '310104002000',
+    community: '310104002001',
+    grid: '310104002001001',
+  }[level];
   return {
     kind: 'staff',
     id: 'a',
@@ -185,5 +191,31 @@ describe('session abilities for the archive and visits', () => {
     for (const role of ['dispatcher', 'supervisor'] as const)
       expect(archive(staffAt('city', role)), role).toEqual(none);
     expect(archive(null)).toEqual(none);
+  });
+});
+
+describe('session abilities for the monthly community analysis', () => {
+  const reads = (actor: StaffActor | null) => sessionAbilities(actor).readMonthlyAnalysis;
+
+  it('opens it to the archive’s territorial readers whose grant reaches a committee', () => {
+    for (const role of ['admin', 'leader', 'committee_staff'] as const) {
+      expect(reads(staffAt('community', role)), role).toBe(true);
+      expect(reads(staffAt('subdistrict', role)), role).toBe(true);
+      expect(reads(staffAt('city', role)), role).toBe(true);
+    }
+  });
+
+  it('keeps it from a grid worker of grids (the route reads the committee, which a grid grant does not reach)', () => {
+    expect(reads(staffAt('grid', 'grid_worker'))).toBe(false);
+    expect(reads(staffAt('grid', 'committee_staff'))).toBe(false);
+    // The same reader the route takes: a grid worker granted the whole committee reads it there.
+    expect(reads(staffAt('community', 'grid_worker'))).toBe(true);
+  });
+
+  it('keeps it from the roles that do not read the archive’s territory, and from nobody', () => {
+    for (const role of ['dispatcher', 'supervisor', 'handler'] as const)
+      expect(reads(staffAt('subdistrict', role)), role).toBe(false);
+    expect(reads(staffWith())).toBe(false);
+    expect(reads(null)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import type { Channel } from '../../common/cases.js';
 import type { Role } from '../../common/roles.js';
 import { SUMMONING_LEVELS } from '../../common/summons.js';
 import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
+import { mayReadMonthlyAnalysis } from '../analysis/analysis.policy.js';
 import { archivePolicy, READ_ROLES } from '../archive/archive.policy.js';
 import { archiveImportPolicy } from '../archive/imports/archive-import.policy.js';
 import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
@@ -79,5 +80,7 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     // The visit routes' own roles (server/visits/visit.policy.ts).
     readVisits: hasRole<unknown>(...READ_ROLES)(actor, null),
     recordVisits: hasRole<unknown>(...VISIT_ROLES)(actor, null),
+    // The analysis route reads a committee as a visit reader (server/analysis/analysis.policy.ts).
+    readMonthlyAnalysis: mayReadMonthlyAnalysis(actor),
   };
 }

@@ -55,6 +55,7 @@ export const ZSessionView = z.object({
     importArchive: z.boolean(),
     readVisits: z.boolean(),
     recordVisits: z.boolean(),
+    readMonthlyAnalysis: z.boolean(),
   }),
   expiresAt: z.string(),
 }) satisfies z.ZodType<SessionView>;

@@ -59,7 +59,7 @@ describe('exporting people', () => {
     expect(res.headers['x-unmasked-count']).toBe('0');
     const lines = res.body.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toMatch(
-      /^导出人 Exported by: 测试committee_staff \(committeestaff\d+x\d+\) · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · 用途 Purpose: benefit_review 年度低保复核名单$/,
+      /^导出人 Exported by: 测试committee_staff \(committeestaff\d+x\d+\) · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} · 用途 Purpose: 待遇审核 Benefit review 年度低保复核名单$/,
     );
     expect(lines[1]).toContain('禁止外传');
     expect(lines[2]).toContain('身份证号 ID number');

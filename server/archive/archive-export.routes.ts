@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EXPORT_ROWS_MAX, UNMASK_PURPOSES } from '../../common/archive.js';
+import { EXPORT_ROWS_MAX, UNMASK_PURPOSE_NAMES, UNMASK_PURPOSES } from '../../common/archive.js';
 import { beijingToday, maskIdNumber, maskPhone, parseIdNumber } from '../../common/id-number.js';
 import { writeAudit } from '../audit/audit.writer.js';
 import { attachment, beijingTime, CSV_TYPE, csvWriter, XLSX_TYPE, xlsxWriter } from '../exports/table-writer.js';
@@ -99,7 +99,7 @@ export async function archiveExportRoutes(app: FastifyInstance): Promise<void> {
       });
       const now = new Date();
       const watermark = [
-        `导出人 Exported by: ${actor.displayName} (${actor.username}) · ${beijingTime(now)} · 用途 Purpose: ${body.purpose} ${body.purposeText}`,
+        `导出人 Exported by: ${actor.displayName} (${actor.username}) · ${beijingTime(now)} · 用途 Purpose: ${UNMASK_PURPOSE_NAMES[body.purpose].zh} ${UNMASK_PURPOSE_NAMES[body.purpose].en} ${body.purposeText}`.trimEnd(),
         '内部资料 仅限本职工作使用 禁止外传 · For official use only; do not pass on',
       ];
       const names = await tagTypeNames(app.db);

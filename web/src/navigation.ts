@@ -7,6 +7,7 @@ import {
   Calendar,
   Collection,
   Connection,
+  DataAnalysis,
   DataLine,
   Edit,
   EditPen,
@@ -58,7 +59,8 @@ export interface Section {
     | 'archive-import'
     | 'visits'
     | 'visit-record'
-    | 'visit-coverage';
+    | 'visit-coverage'
+    | 'archive-analysis';
   path: string;
   titleKey:
     | 'nav.home'
@@ -85,7 +87,8 @@ export interface Section {
     | 'imports.archive.nav.title'
     | 'archive.nav.visits'
     | 'archive.nav.record'
-    | 'archive.nav.coverage';
+    | 'archive.nav.coverage'
+    | 'monthly.nav.title';
   /** i18n key of a one-line description (home page). */
   descriptionKey?:
     | 'home.territoryDesc'
@@ -110,7 +113,8 @@ export interface Section {
     | 'imports.archive.home.desc'
     | 'archive.home.visitsDesc'
     | 'archive.home.recordDesc'
-    | 'archive.home.coverageDesc';
+    | 'archive.home.coverageDesc'
+    | 'monthly.home.desc';
   icon: Component;
   /** Shown only when this ability is true; always shown when absent. */
   ability?: Ability;
@@ -209,6 +213,14 @@ export const SECTIONS: readonly Section[] = [
     descriptionKey: 'archive.home.coverageDesc',
     icon: PieChart,
     ability: 'readVisits',
+  },
+  {
+    name: 'archive-analysis',
+    path: '/archive/analysis',
+    titleKey: 'monthly.nav.title',
+    descriptionKey: 'monthly.home.desc',
+    icon: DataAnalysis,
+    ability: 'readMonthlyAnalysis',
   },
   {
     name: 'dashboard',

@@ -197,6 +197,12 @@ export const router = createRouter({
           meta: { ability: 'importArchive', titleKey: 'imports.archive.nav.title' },
         },
         {
+          path: 'archive/analysis',
+          name: 'archive-analysis',
+          component: () => import('@/pages/archive/MonthlyAnalysisPage.vue'),
+          meta: { ability: 'readMonthlyAnalysis', titleKey: 'monthly.nav.title' },
+        },
+        {
           path: 'archive/people/:id',
           name: 'archive-person',
           component: () => import('@/pages/archive/PersonPage.vue'),

@@ -1,10 +1,13 @@
 /**
  * The resident archive (民情档案, server/archive) and household visits (走访, server/visits): search,
  * a person's page and the unmask-with-purpose action, a household's file with its attachments, matter
- * records, the visit list by due, recording a visit and acting on its needs, coverage. Answers are
- * masked by the server; clear values come only from `unmaskPerson`. Shapes from common/archive.ts
- * and common/visits.ts, which the server's zod schemas are typed against.
+ * records, the visit list by due, recording a visit and acting on its needs, coverage, the monthly
+ * community analysis, the people export. Answers are masked by the server; clear values come only
+ * from `unmaskPerson` (or an export asked to unmask). Shapes from common/archive.ts, common/visits.ts
+ * and common/monthly-analysis.ts, which the server's zod schemas are typed against.
  */
+
+import type { ListResponse, UnitView } from '@common/api';
 import type {
   AccessHistoryEntry,
   HouseholdView,
@@ -17,8 +20,10 @@ import type {
   UnmaskPurpose,
 } from '@common/archive';
 import type { Urgency } from '@common/cases';
+import type { MonthlyAnalysis } from '@common/monthly-analysis';
 import type { CoverageView, DueItemView, NeedKind, NeedView, VisitView } from '@common/visits';
-import { api } from './client';
+import { api, send } from './client';
+import { type DownloadedFile, type ExportFormat, fileNameOf } from './exports';
 
 export interface Paged<T> {
   items: T[];
@@ -218,4 +223,49 @@ export function resolveNeed(visitId: string, needId: string, resolution: string)
 
 export function getCoverage(unitId: string | null, signal?: AbortSignal): Promise<CoverageView> {
   return api.get('/api/visits/coverage', { query: { unitId: unitId ?? undefined }, signal });
+}
+
+// ---- The monthly community analysis (社区月度分析) ----
+
+/** Residents' committees in my scope whose name or code has the text (all of them, up to 50, without). */
+export function listCommittees(q: string, signal?: AbortSignal): Promise<ListResponse<UnitView>> {
+  return api.get('/api/units', {
+    query: { level: 'community', q: q.trim().slice(0, 50) || undefined, limit: 50 },
+    signal,
+  });
+}
+
+export function getMonthlyAnalysis(unitId: string, month: string, signal?: AbortSignal): Promise<MonthlyAnalysis> {
+  return api.get('/api/analysis/monthly', { query: { unitId, month }, signal });
+}
+
+// ---- Exporting people (导出人员名单) ----
+
+/** A search's filters as the export takes them: the search's query without paging. */
+export type PeopleFilters = Omit<PeopleQuery, 'page' | 'pageSize'>;
+
+export interface PeopleExportRequest {
+  format: ExportFormat;
+  purpose: UnmaskPurpose;
+  purposeText: string;
+  /** ID numbers and phones in clear, for the rows in the scope of a role that may unmask. */
+  unmask: boolean;
+  filters: PeopleFilters;
+}
+
+export interface PeopleExportFile extends DownloadedFile {
+  /** Rows whose ID number and phones went out in clear (X-Unmasked-Count). */
+  unmasked: number;
+}
+
+/** POST /api/archive/people/export: the whole file (at most EXPORT_ROWS_MAX rows); rejects with the coded error. */
+export async function exportPeople(request: PeopleExportRequest, signal?: AbortSignal): Promise<PeopleExportFile> {
+  const response = await send('POST', '/api/archive/people/export', { body: request, signal });
+  const blob = await response.blob();
+  return {
+    blob,
+    name: fileNameOf(response.headers.get('content-disposition'), `people.${request.format}`),
+    total: Number(response.headers.get('x-total-count') ?? 0),
+    unmasked: Number(response.headers.get('x-unmasked-count') ?? 0),
+  };
 }

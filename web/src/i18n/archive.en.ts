@@ -322,6 +322,24 @@ const archiveEn: ArchiveMessages = {
     back: 'Up one level',
     empty: 'No data',
   },
+  export: {
+    open: 'Export list',
+    title: 'Export people',
+    audited:
+      'The export is recorded in the audit log with its purpose, and the file opens with a watermark naming the exporter ({name}), the time and the purpose.',
+    limit:
+      'At most {max} people per export; narrow the search when there are more. Only residents where you may export are included.',
+    filters: 'Exporting: ',
+    filter: '{name}: {value}',
+    everyone: 'everyone in your scope (no search filters)',
+    format: 'File format',
+    unmask: 'ID numbers and phones in clear',
+    unmaskHint: 'In clear only for residents where you may unmask. Keep the file safe and delete it after use.',
+    masked: 'ID numbers and phones go out masked.',
+    start: 'Export',
+    close: 'Close',
+    done: '{total} people exported, {unmasked} of them in clear',
+  },
 };
 
 export default archiveEn;

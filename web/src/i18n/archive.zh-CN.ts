@@ -318,6 +318,22 @@ const archiveZhCN = {
     back: '返回上一级',
     empty: '没有数据',
   },
+  export: {
+    open: '导出名单',
+    title: '导出人员名单',
+    audited: '导出将记入审计日志（含事由），文件开头带有导出人（{name}）、导出时间和事由的水印。',
+    limit: '一次最多导出 {max} 人，超过时请缩小查询范围；只导出你有导出权限的范围内的居民。',
+    filters: '导出范围：',
+    filter: '{name}：{value}',
+    everyone: '你范围内的全部居民（未设查询条件）',
+    format: '文件格式',
+    unmask: '导出身份证号和电话明文',
+    unmaskHint: '仅你可查看明文范围内的居民导出明文。请妥善保管文件，用后删除。',
+    masked: '身份证号和电话将以脱敏形式导出。',
+    start: '导出',
+    close: '关闭',
+    done: '已导出 {total} 人，其中明文 {unmasked} 人',
+  },
 };
 
 export type ArchiveMessages = typeof archiveZhCN;

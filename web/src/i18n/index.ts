@@ -18,6 +18,8 @@ import hotlineEn from './hotline.en';
 import hotlineZhCN, { type HotlineMessages } from './hotline.zh-CN';
 import importsEn from './imports.en';
 import importsZhCN, { type ImportsMessages } from './imports.zh-CN';
+import monthlyEn from './monthly.en';
+import monthlyZhCN, { type MonthlyMessages } from './monthly.zh-CN';
 import publicEn from './public.en';
 import publicZhCN, { type PublicMessages } from './public.zh-CN';
 import wallEn from './wall.en';
@@ -57,6 +59,7 @@ type AllMessages = Messages & {
   hotline: HotlineMessages;
   imports: ImportsMessages;
   archive: ArchiveMessages;
+  monthly: MonthlyMessages;
 };
 
 export const i18n = createI18n<[AllMessages], Locale, false>({
@@ -76,6 +79,7 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       hotline: hotlineZhCN,
       imports: importsZhCN,
       archive: archiveZhCN,
+      monthly: monthlyZhCN,
     },
     en: {
       ...en,
@@ -89,6 +93,7 @@ export const i18n = createI18n<[AllMessages], Locale, false>({
       hotline: hotlineEn,
       imports: importsEn,
       archive: archiveEn,
+      monthly: monthlyEn,
     },
   },
 });

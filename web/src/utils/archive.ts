@@ -1,8 +1,10 @@
 /**
  * Small helpers the archive's pages share: the signed-in person's archive scope in words, a tag's
- * name in the language shown, how a search box's text is read, and how close a household's visit is.
+ * name in the language shown, how a search box's text is read, how close a household's visit is, and
+ * what a stated purpose lacks.
  */
 import type { GrantView } from '@common/api';
+import { PURPOSE_TEXT_MIN } from '@common/archive';
 import type { Role } from '@common/roles';
 import { i18n, pickLabel } from '@/i18n';
 
@@ -51,4 +53,19 @@ export function dueState(item: { overdue: boolean; dueOn: string | null }, day: 
   if (item.overdue || !item.dueOn) return 'overdue';
   const days = (Date.parse(`${item.dueOn}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / 86_400_000;
   return days <= 30 ? 'soon' : 'ok';
+}
+
+/** What a stated purpose (查看明文, an export) lacks, in the language shown; none when it will do. */
+export interface PurposeProblems {
+  purpose?: string | undefined;
+  purposeText?: string | undefined;
+}
+
+export function purposeProblems(purpose: string, text: string): PurposeProblems {
+  const { t } = i18n.global;
+  const found: PurposeProblems = {};
+  if (!purpose) found.purpose = t('archive.unmask.purposeRequired');
+  if ([...text.trim()].length < PURPOSE_TEXT_MIN)
+    found.purposeText = t('archive.unmask.textTooShort', { min: PURPOSE_TEXT_MIN });
+  return found;
 }
