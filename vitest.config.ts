@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ['server/test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
+    // Test files share a worker's modules (each still gets its own database): importing the app once per worker
+    // instead of once per file took the suite's import time from ~217 s to a fraction, measured on this machine.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
