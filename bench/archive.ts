@@ -253,8 +253,9 @@ async function peopleIn(db: Db, unit: Unit): Promise<number> {
 }
 
 /**
- * `reuse` (`--reuse`): write nothing and measure again the people the last run left in its cluster (e.g. the 5 M
- * of a `medium` run, after a change to the lookup or on a quieter machine); the answers are checked again first.
+ * `reuse` (`--reuse`): start from the people the last run left in its cluster — measure them again (e.g. the 5 M
+ * of a `medium` run, after a change to the lookup or on a quieter machine), or write only the scale's larger sizes
+ * on top of them (`--scale full`: 5 M → 25 M); the answers are checked again first.
  */
 export async function runArchiveBench(options: { scale?: Scale; reuse?: boolean } = {}): Promise<ArchiveBenchResult> {
   const scale = options.scale ?? 'medium';
@@ -278,7 +279,15 @@ export async function runArchiveBench(options: { scale?: Scale; reuse?: boolean 
     };
     const sizes: ArchiveSizeResult[] = [];
     let written = reuse ? ((await rowCounts(db)).people ?? 0) : 0;
-    for (const size of reuse ? [written] : SIZES[scale]) {
+    // Reusing, the sizes of the scale above what is there are written on top of it (5 M → 25 M with --scale full).
+    const larger = SIZES[scale].filter((size) => size > written);
+    if (reuse && larger.length > 0) {
+      // The helper tables are unlogged: a cluster that was not shut down cleanly comes back without their rows.
+      const { rows: pool } = await sql<{ names: number }>`select count(*)::int as names from bench_name`.execute(db);
+      if (!pool[0]?.names || city.grids === 0)
+        throw new Error('the name pool or the grids are gone: run without --reuse');
+    }
+    for (const size of reuse ? (larger.length > 0 ? larger : [written]) : SIZES[scale]) {
       const label = `生成人员 people ${written.toLocaleString('en')} → ${size.toLocaleString('en')}`;
       const bar = progressBar(label);
       const started = performance.now();
