@@ -155,7 +155,8 @@ export interface MonthlyAnalysis {
   cases: {
     reported: number;
     closed: number;
-    byCategory: { code: string; name: string; reported: number; closed: number }[];
+    /** By major category (大类): its Chinese name, and its English name from the catalogue. */
+    byCategory: { code: string; name: string; nameEn: string; reported: number; closed: number }[];
   };
   needs: {
     new: number;

@@ -65,7 +65,7 @@ export const ZMonthlyAnalysis = z.object({
   cases: z.object({
     reported: n,
     closed: n,
-    byCategory: z.array(z.object({ code: z.string(), name: z.string(), reported: n, closed: n })),
+    byCategory: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string(), reported: n, closed: n })),
   }),
   needs: z.object({
     new: n,

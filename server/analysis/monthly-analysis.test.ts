@@ -264,13 +264,24 @@ describe('monthly analysis', () => {
     expect(grid0).toMatchObject({ households: 2, covered: 1, rate: 0.5 });
   });
 
-  it('counts cases reported and closed in the month by major category', () => {
+  it('counts cases reported and closed in the month by major category', async () => {
     expect(analysis.cases.reported).toBe(2);
     expect(analysis.cases.closed).toBe(2);
     expect(analysis.cases.byCategory.map((c) => [c.reported, c.closed]).sort()).toEqual([
       [1, 0],
       [1, 2],
     ]);
+    // Each major named in both languages as the catalogue names it (its code when the major has no row).
+    for (const c of analysis.cases.byCategory) {
+      const major = await db
+        .selectFrom('category')
+        .select('nameEn')
+        .where('code', '=', `${c.code}00`)
+        .executeTakeFirst();
+      expect(c.nameEn).toBe(major?.nameEn ?? c.code);
+    }
+    const figure = analysis.figures.find((f) => f.id === 'cases');
+    expect(figure?.categories.map((k) => k.en)).toEqual(analysis.cases.byCategory.map((c) => c.nameEn));
   });
 
   it('counts needs: new, referred, resolved, and open at the end', () => {

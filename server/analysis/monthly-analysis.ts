@@ -124,8 +124,8 @@ async function visits(db: Db, unit: AnalysisUnit, like: string, w: Window): Prom
 }
 
 async function cases(db: Db, like: string, w: Window): Promise<MonthlyAnalysis['cases']> {
-  const { rows } = await sql<{ code: string; name: string; reported: number; closed: number }>`
-    select k.major_code as code, coalesce(m.name_zh, k.major_code) as name,
+  const { rows } = await sql<{ code: string; name: string; nameEn: string; reported: number; closed: number }>`
+    select k.major_code as code, coalesce(m.name_zh, k.major_code) as name, coalesce(m.name_en, k.major_code) as name_en,
       count(*) filter (where c.created_at >= ${w.from} and c.created_at < ${w.to})::int as reported,
       count(*) filter (where c.closed_at >= ${w.from} and c.closed_at < ${w.to})::int as closed
     from cases c
@@ -133,7 +133,7 @@ async function cases(db: Db, like: string, w: Window): Promise<MonthlyAnalysis['
     left join category m on m.code = k.major_code || '00'
     where c.unit_path like ${like}
       and ((c.created_at >= ${w.from} and c.created_at < ${w.to}) or (c.closed_at >= ${w.from} and c.closed_at < ${w.to}))
-    group by 1, 2 order by reported desc, code`.execute(db);
+    group by 1, 2, 3 order by reported desc, code`.execute(db);
   return {
     reported: rows.reduce((s, r) => s + r.reported, 0),
     closed: rows.reduce((s, r) => s + r.closed, 0),

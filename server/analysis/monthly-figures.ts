@@ -52,7 +52,7 @@ export function monthlyFigures(a: Omit<MonthlyAnalysis, 'figures'>): Figure[] {
       kind: 'pie',
       title: label('本月上报案件（按大类）', 'Cases reported by major category'),
       unit: 'count',
-      categories: a.cases.byCategory.map((c) => label(c.name, c.code)),
+      categories: a.cases.byCategory.map((c) => label(c.name, c.nameEn)),
       series: [{ name: label('案件数', 'Cases'), values: a.cases.byCategory.map((c) => c.reported) }],
     },
     {
