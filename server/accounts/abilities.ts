@@ -8,14 +8,14 @@ import type { Role } from '../../common/roles.js';
 import { SUMMONING_LEVELS } from '../../common/summons.js';
 import { type ActorRelation, CHANNEL_REPORTERS } from '../../common/workflow.js';
 import { mayReadMonthlyAnalysis } from '../analysis/analysis.policy.js';
-import { archivePolicy, READ_ROLES } from '../archive/archive.policy.js';
+import { archivePolicy } from '../archive/archive.policy.js';
 import { archiveImportPolicy } from '../archive/imports/archive-import.policy.js';
 import { cataloguePolicy } from '../cases/catalogue/catalogue.policy.js';
 import { mayReadAssessment, mayUnmask } from '../exports/export.policy.js';
 import { hotlinePolicy } from '../hotline/hotline.policy.js';
 import { hasRole, isInstallationAdmin, isStaff } from '../policies/predicates.js';
 import { handlerDepartments, ISSUING_ROLES } from '../summons/summons.policy.js';
-import { VISIT_ROLES } from '../visits/visit.policy.js';
+import { visitPolicy } from '../visits/visit.policy.js';
 import { webhookPolicy } from '../webhooks/webhook.policy.js';
 import type { Actor } from './actor.js';
 
@@ -77,9 +77,8 @@ export function sessionAbilities(actor: Actor | null): SessionAbilities {
     exportArchive: archivePolicy.exportSome(actor),
     manageArchiveTypes: archivePolicy.manageTypes(actor),
     importArchive: archiveImportPolicy.useSome(actor, null),
-    // The visit routes' own roles (server/visits/visit.policy.ts).
-    readVisits: hasRole<unknown>(...READ_ROLES)(actor, null),
-    recordVisits: hasRole<unknown>(...VISIT_ROLES)(actor, null),
+    readVisits: visitPolicy.readSome(actor),
+    recordVisits: visitPolicy.recordSome(actor),
     // The analysis route reads a committee as a visit reader (server/analysis/analysis.policy.ts).
     readMonthlyAnalysis: mayReadMonthlyAnalysis(actor),
   };

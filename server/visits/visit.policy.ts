@@ -9,7 +9,7 @@ import type { Role } from '../../common/roles.js';
 import type { NeedStatus } from '../../common/visits.js';
 import type { Actor } from '../accounts/actor.js';
 import { READ_ROLES } from '../archive/archive.policy.js';
-import { inScope, scopePaths } from '../policies/predicates.js';
+import { hasRole, inScope, scopePaths } from '../policies/predicates.js';
 
 /** Record visits, refer needs to cases and mark them resolved. */
 export const VISIT_ROLES: readonly Role[] = ['committee_staff', 'grid_worker'];
@@ -26,6 +26,10 @@ export const visitPolicy = {
   record: inScope<Placed>((r) => r.unitPath, ...VISIT_ROLES),
   /** Refer a need to a case, or mark it resolved. */
   handleNeed: inScope<Placed>((r) => r.unitPath, ...VISIT_ROLES),
+  /** Some unit's visits may be read (the web shows the visit list and coverage). */
+  readSome: (actor: Actor | null) => hasRole(...READ_ROLES)(actor, null),
+  /** Some household may be visited (the web shows visit recording). */
+  recordSome: (actor: Actor | null) => hasRole(...VISIT_ROLES)(actor, null),
 };
 
 /** Unit paths under which the actor reads visits (SQL scoping). */
