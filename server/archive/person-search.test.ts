@@ -10,6 +10,7 @@ import type { PersonSummary } from '../../common/archive.js';
 import type { Db } from '../db/database.js';
 import { createTestApp, createTestDatabase } from '../test/harness.js';
 import { type ArchiveWorld, filePerson, idNumberFor, makeArchiveWorld } from './archive-fixtures.js';
+import { nameKeysContain, pathKey } from './person.repository.js';
 
 let db: Db;
 let app: FastifyInstance;
@@ -107,6 +108,39 @@ describe('finding people', () => {
     expect(names(await search('', w.committee))).toEqual(['单田芳', '张伟', '张伟华', '曾小贤', '章薇']);
     expect(names(await search('', w.committeeOther))).toEqual(['阿依古丽·买买提']);
     expect((await search('', w.dispatcher)).total).toBe(0);
+  });
+
+  it('finds a name only among the people of the scope, and of the unit asked for', async () => {
+    const zhangWei = encodeURIComponent('张伟');
+    expect(names(await search(`q=${zhangWei}`, w.gridA))).toEqual(['张伟', '张伟华']);
+    expect(names(await search(`q=${zhangWei}`, w.gridB))).toEqual([]);
+    expect(names(await search(`q=${zhangWei}`, w.committeeOther))).toEqual([]);
+    expect(names(await search(`q=${encodeURIComponent('伟')}`, w.committee))).toEqual(['张伟', '张伟华']);
+    const grid1 = w.unit(w.t.grids[1]).id;
+    expect(names(await search(`q=${zhangWei}&unitId=${grid1}`, w.committee))).toEqual([]);
+    expect(names(await search(`q=${encodeURIComponent('单')}&unitId=${grid1}`, w.committee))).toEqual(['单田芳']);
+  });
+
+  it('keys each person by every level of their unit path', async () => {
+    const { rows } = await sql<{ keys: string[] }>`select archive_path_keys('310105.001.002.') as keys`.execute(db);
+    expect(rows[0]?.keys).toEqual(['u:310105.', 'u:310105.001.', 'u:310105.001.002.']);
+    const person = await db
+      .selectFrom('person')
+      .select(['unitPath', sql<string[]>`name_grams || archive_path_keys(unit_path)`.as('keys')])
+      .where('id', '=', ids.get('张伟华') ?? '')
+      .executeTakeFirstOrThrow();
+    expect(person.keys).toEqual(expect.arrayContaining(['张伟', '伟华', pathKey(person.unitPath)]));
+  });
+
+  it('searches a name in a scope through the index of names and places', async () => {
+    const path = w.unit(w.t.grids[0]).path;
+    const plan = await db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const { rows } = await sql<Record<string, string>>`explain select id from person p
+        where ${nameKeysContain(['张伟', pathKey(path)])}`.execute(trx);
+      return rows.map((r) => Object.values(r)[0]).join('\n');
+    });
+    expect(plan).toMatch(/Bitmap Index Scan on person_name_scope_idx/);
   });
 
   it('pages, and narrows to a unit', async () => {

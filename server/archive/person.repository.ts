@@ -138,6 +138,29 @@ function gramsMatch(column: string, normalizedColumn: string, text: string): Exp
   return sql<SqlBool>`(${sql.ref(column)} @> ${sql.val(grams)}::text[] and archive_normalize(${sql.ref(normalizedColumn)}) like ${`%${escapeLike(normalized)}%`})`;
 }
 
+/**
+ * A person's name, in one of the scope's places: the grams of the text plus the key of a path the
+ * actor reads under (and of the unit asked for), over the expression migration 0021 indexes — so the
+ * index answers only people of the scope, whatever the city holds. The scope itself and the exact
+ * substring are still checked beside it (personVisible, LIKE).
+ */
+function nameInScope(access: ArchiveAccess, filters: PeopleFilters, text: string): Expression<SqlBool> {
+  const normalized = normalizeSearchText(text);
+  const grams = searchGrams(normalized);
+  const narrowed = filters.unitPath ? [pathKey(filters.unitPath)] : [];
+  const places = [...new Set([...access.readPaths, ...access.departmentViews.map((v) => v.unitPath)])];
+  if (places.length === 0) return sql<SqlBool>`false`;
+  const keys = places.map((place) => nameKeysContain([...grams, pathKey(place), ...narrowed]));
+  return sql<SqlBool>`((${sql.join(keys, sql` or `)}) and archive_normalize(p.name) like ${`%${escapeLike(normalized)}%`})`;
+}
+
+/** The index key of a unit path (archive_path_keys in migration 0021). */
+export const pathKey = (path: string) => `u:${path}`;
+
+/** `p`'s name grams and place keys hold every key: the expression person_name_scope_idx indexes. */
+export const nameKeysContain = (keys: readonly string[]) =>
+  sql<SqlBool>`(p.name_grams || archive_path_keys(p.unit_path)) @> ${sql.val(keys)}::text[]`;
+
 /** The search's conditions, scope first. */
 function peopleWhere(access: ArchiveAccess, filters: PeopleFilters, today: string): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = [personVisible(access, today, 'p')];
@@ -147,7 +170,7 @@ function peopleWhere(access: ArchiveAccess, filters: PeopleFilters, today: strin
     const prefix = `${escapeLike(name.text)}%`;
     where.push(sql<SqlBool>`(p.name_initials like ${prefix} or p.name_pinyin like ${prefix})`);
   } else if (name) {
-    where.push(gramsMatch('p.nameGrams', 'p.name', name.text));
+    where.push(nameInScope(access, filters, name.text));
   }
   if (filters.address) {
     where.push(
