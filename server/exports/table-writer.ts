@@ -5,8 +5,9 @@
  * the batch (backpressure), so a slow client slows the reading instead of filling the heap.
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import { OFFSET_MS, toShanghaiIso } from '../calendar/civil.js';
+import { loadExcelJS } from '../lazy-modules.js';
 
 export type Cell = string | number | Date | null;
 
@@ -118,20 +119,14 @@ async function sheetTaken(sheet: ExcelJS.Worksheet, out: Writable): Promise<void
   });
 }
 
-/**
- * XLSX through the streaming writer. Times are written as Excel date-times showing Beijing wall
- * time (Excel has no zones: the value is the instant moved by +08:00, formatted yyyy-mm-dd hh:mm:ss).
- */
-export function xlsxWriter(
+/** The streaming workbook with its one sheet, the title lines and the bold header row already written. */
+async function openSheet(
   out: Writable,
   columns: readonly TableColumn[],
   options: { sheet: string; title?: string[] },
-): TableWriter {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useStyles: true,
-    useSharedStrings: false,
-  });
+): Promise<{ workbook: ExcelJS.stream.xlsx.WorkbookWriter; sheet: ExcelJS.Worksheet }> {
+  const { stream } = await loadExcelJS();
+  const workbook = new stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Gridloop 网格闭环';
   const sheet = workbook.addWorksheet(options.sheet, {
     views: [{ state: 'frozen', ySplit: (options.title?.length ?? 0) + 1 }],
@@ -145,15 +140,35 @@ export function xlsxWriter(
   const header = sheet.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
   header.commit();
+  return { workbook, sheet };
+}
+
+/**
+ * XLSX through the streaming writer. Times are written as Excel date-times showing Beijing wall
+ * time (Excel has no zones: the value is the instant moved by +08:00, formatted yyyy-mm-dd hh:mm:ss).
+ * exceljs loads on first use (`lazy-modules.ts`), so the sheet opens behind a promise that `rows`
+ * and `end` wait for; the writer is returned at once, like the CSV one.
+ */
+export function xlsxWriter(
+  out: Writable,
+  columns: readonly TableColumn[],
+  options: { sheet: string; title?: string[] },
+): TableWriter {
+  const opened = openSheet(out, columns, options);
+  // Awaited by rows() and end(), which report a failure; until the first of them runs, a rejection
+  // must not count as unhandled (that would end the process).
+  opened.catch(() => {});
   const cell = (value: Cell) => (value instanceof Date ? new Date(value.getTime() + OFFSET_MS) : value);
   return {
     async rows(values) {
+      const { sheet } = await opened;
       if (out.destroyed) throw new OutputClosed();
       for (const row of values) sheet.addRow(row.map(cell)).commit();
       await sheetTaken(sheet, out);
       await drained(out);
     },
     async end() {
+      const { workbook, sheet } = await opened;
       sheet.commit();
       const ended = new Promise<void>((resolve) => {
         if (out.writableFinished) resolve();

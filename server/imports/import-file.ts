@@ -9,10 +9,11 @@
  * the sheet's own (the header is row 1), or an object's place in a JSON array (from 1).
  */
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import type { ImportFormat } from '../../common/imports.js';
 import { CsvReader, sniffDelimiter } from '../exports/csv-parse.js';
 import { AppError } from '../http/app-error.js';
+import { loadExcelJS } from '../lazy-modules.js';
 
 export type Cell = string | number | boolean | Date | null;
 
@@ -89,7 +90,8 @@ function xlsxCell(value: ExcelJS.CellValue): Cell {
 
 /** The sheet's lines (cells by position) with their row numbers: the first worksheet of a workbook. */
 async function* xlsxLines(bytes: Buffer): AsyncGenerator<{ number: number; cells: Cell[] }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+  const { stream } = await loadExcelJS();
+  const reader = new stream.xlsx.WorkbookReader(Readable.from([bytes]), {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',

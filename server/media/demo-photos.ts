@@ -7,7 +7,7 @@
  *   await recordUploads(db, { kind: 'staff', accountId, ipHash: '' }, [pool[i]], at);
  *   await transitionCase(ctx, { …, photos: [{ key: pool[i].key, role: 'after' }] });
  */
-import sharp from 'sharp';
+import { loadSharp } from '../lazy-modules.js';
 import { type SavedImage, saveBatch } from './media.store.js';
 
 const WIDTH = 640;
@@ -49,6 +49,7 @@ function scene(index: number): Buffer {
  * facts for `recordUploads`. Idempotent: a second call writes nothing.
  */
 export async function storePhotoPool(mediaDir: string, count = 12): Promise<SavedImage[]> {
+  const sharp = await loadSharp();
   const files = await Promise.all(
     Array.from({ length: count }, async (_, i) => ({
       buffer: await sharp(scene(i), { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })

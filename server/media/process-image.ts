@@ -15,7 +15,8 @@
  * while its public copy shows one frame would make the evidence say two things.
  */
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
+import { loadSharp } from '../lazy-modules.js';
 import { type GeoPoint, readExifGps } from './exif-gps.js';
 import { sanitiseFilename } from './filename.js';
 import { declaredMismatch, isAnimatedPng, sniffImage } from './image-format.js';
@@ -99,6 +100,7 @@ function decodeError(err: unknown): MediaError {
 }
 
 async function readHeader(input: Buffer): Promise<Metadata> {
+  const sharp = await loadSharp();
   try {
     return await sharp(input, DECODE).metadata();
   } catch (err) {
@@ -137,7 +139,8 @@ async function render(pipeline: Sharp, format: ImageFormat): Promise<ImageVarian
 }
 
 /** Without `keepMetadata`/`withMetadata`, sharp writes no EXIF, XMP, IPTC or ICC and converts to sRGB. */
-function renderPublic(input: Buffer): Promise<ImageVariant> {
+async function renderPublic(input: Buffer): Promise<ImageVariant> {
+  const sharp = await loadSharp();
   const pipeline = sharp(input, DECODE)
     .resize({ width: PUBLIC_MAX_SIDE, height: PUBLIC_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
     .flatten({ background: FLATTEN_BACKGROUND })
@@ -145,7 +148,8 @@ function renderPublic(input: Buffer): Promise<ImageVariant> {
   return render(pipeline, 'jpeg');
 }
 
-function renderThumbnail(input: Buffer): Promise<ImageVariant> {
+async function renderThumbnail(input: Buffer): Promise<ImageVariant> {
+  const sharp = await loadSharp();
   const pipeline = sharp(input, DECODE)
     .resize({ width: THUMB_MAX_SIDE, height: THUMB_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
     .webp({ quality: THUMB_WEBP_QUALITY });

@@ -2,7 +2,8 @@
  * An XLSX workbook → import rows. The first sheet's first row names the columns (English or
  * Chinese: 编码, 名称, 层级, 类型, 上级编码, 边界); the boundary column holds GeoJSON geometry text.
  */
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import { loadExcelJS } from '../../lazy-modules.js';
 import type { ImportProblem, ImportRow } from './import-row.js';
 import { rowFromProperties } from './parse-geojson.js';
 
@@ -22,7 +23,8 @@ function cellText(value: ExcelJS.CellValue): string {
 export async function parseXlsx(
   buffer: Buffer | ArrayBuffer,
 ): Promise<{ rows: ImportRow[]; problems: ImportProblem[] }> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const workbook = new Workbook();
   try {
     await workbook.xlsx.load(buffer as ArrayBuffer);
   } catch {
