@@ -2,10 +2,10 @@
  * Writes audit rows inside the caller's transaction (or alone, for denials that must survive a
  * failed request). Rows start unsealed; the sealer chains them after commit.
  */
-import { sql } from 'kysely';
 import type { Actor } from '../accounts/actor.js';
 import { actorSnapshot } from '../accounts/actor.js';
 import type { Db, Trx } from '../db/database.js';
+import { runPrepared } from '../db/prepared.js';
 import { type AuditEvent, ZAuditEvent } from './audit.events.js';
 
 export interface AuditContext {
@@ -19,6 +19,15 @@ export interface AuditSubject {
   id: string;
   district?: string | null;
 }
+
+/**
+ * One array per column (occurred_at and id take their defaults row by row); a prepared statement, as
+ * every write and every read of the archive runs it.
+ */
+const INSERT_SQL = `insert into audit_log (action, data, actor, subject_type, subject_id, district, request_id, ip)
+  select action, data, $1::jsonb, subject_type, subject_id, district, $2, $3
+  from unnest($4::text[], $5::jsonb[], $6::text[], $7::text[], $8::char(6)[])
+    as t(action, data, subject_type, subject_id, district)`;
 
 /** Appends one typed audit row in `trx` (use a transaction: the row commits with the change it records). */
 export function writeAudit(
@@ -44,12 +53,14 @@ export async function writeAudits(
   if (entries.length === 0) return;
   const checked = entries.map(({ event }) => ZAuditEvent.parse(event));
   const subjects = entries.map(({ subject }) => subject);
-  // One array per column; occurred_at and id take their defaults row by row.
-  await sql`
-    insert into audit_log (action, data, actor, subject_type, subject_id, district, request_id, ip)
-    select action, data, ${actor}::jsonb, subject_type, subject_id, district, ${context.requestId ?? null}, ${context.ip ?? null}
-    from unnest(${checked.map((e) => e.action)}::text[], ${checked.map((e) => JSON.stringify(e.data))}::jsonb[],
-      ${subjects.map((x) => x?.type ?? null)}::text[], ${subjects.map((x) => x?.id ?? null)}::text[],
-      ${subjects.map((x) => x?.district ?? null)}::char(6)[])
-      as t(action, data, subject_type, subject_id, district)`.execute(trx);
+  await runPrepared(trx, INSERT_SQL, [
+    actor,
+    context.requestId ?? null,
+    context.ip ?? null,
+    checked.map((e) => e.action),
+    checked.map((e) => JSON.stringify(e.data)),
+    subjects.map((x) => x?.type ?? null),
+    subjects.map((x) => x?.id ?? null),
+    subjects.map((x) => x?.district ?? null),
+  ]);
 }

@@ -3,6 +3,7 @@
  */
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { runMarkedTextsByName } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -38,6 +39,7 @@ export function createDb(options: DbOptions): { db: Db; pool: pg.Pool } {
   // it comes back unqueryable.
   pool.on('connect', (client) => {
     client.on('error', (error) => options.onPoolError?.(error));
+    runMarkedTextsByName(client);
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, pool };
