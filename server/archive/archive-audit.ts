@@ -2,10 +2,12 @@
  * The read audit: every read of a person or household — a detail, a list, a lookup — is one
  * audit row naming the people shown, the fields shown and why (DESIGN rule 7). A list writes one
  * row for the whole page, so reading stays cheap. Rows are written on their own (a read has no
- * transaction) before the answer leaves.
+ * transaction) before the answer leaves. A routine read — masked, no purpose stated — commits its row
+ * without waiting for the disk flush (writeAuditUnflushed: a crash of PostgreSQL can lose the last
+ * moment's such rows; docs/security.md); a read with a purpose, an unmasking and an export wait for it.
  */
 import { maskIdNumber } from '../../common/id-number.js';
-import { type AuditContext, writeAudit } from '../audit/audit.writer.js';
+import { type AuditContext, writeAudit, writeAuditUnflushed } from '../audit/audit.writer.js';
 import type { Db } from '../db/database.js';
 
 export interface ReadAudit {
@@ -33,7 +35,7 @@ export async function auditRead(
   read: ReadAudit,
   subject?: { type: 'person' | 'household' | 'building'; id: string; district: string },
 ): Promise<void> {
-  await writeAudit(
+  await (read.purpose === null ? writeAuditUnflushed : writeAudit)(
     db,
     who,
     {
