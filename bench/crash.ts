@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { verifyAudit } from '../server/audit/audit.chain.js';
+import { SERVE_NODE_FLAGS } from '../server/cli/serve.js';
 import type { Db } from '../server/db/database.js';
 import { type Cluster, readPostmasterPid, startCluster } from '../server/db/embedded.js';
 import { openBenchDatabase } from './database.js';
@@ -171,7 +172,7 @@ export async function runCrashBench(options: { scale?: Scale } = {}): Promise<Cr
     const serve = (port?: number) =>
       startServer(
         'crash-server',
-        ['bin/gridloop.mjs', 'serve', '--skip-web'],
+        [...SERVE_NODE_FLAGS, 'bin/gridloop.mjs', 'serve', '--skip-web'],
         env,
         '/api/health',
         port ? { dir: DIR, port } : { dir: DIR },

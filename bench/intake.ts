@@ -25,6 +25,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import { SERVE_NODE_FLAGS } from '../server/cli/serve.js';
 import type { Db } from '../server/db/database.js';
 import { BENCH_PASSWORD, openBenchDatabase } from './database.js';
 import type { Scale } from './indicators.js';
@@ -183,6 +184,7 @@ export async function runIntakeBench(options: { scale?: Scale } = {}): Promise<I
         // BENCH_INTAKE_PROFILE=1: a CPU profile of the server (.cpuprofile in DIR, written when it stops).
         [
           ...(process.env.BENCH_INTAKE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${DIR}`] : []),
+          ...SERVE_NODE_FLAGS,
           'bin/gridloop.mjs',
           'serve',
           '--skip-web',

@@ -24,6 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { sealAll, verifyAudit } from '../server/audit/audit.chain.js';
+import { SERVE_NODE_FLAGS } from '../server/cli/serve.js';
 import { DEMO_ENFORCEMENT_SQUAD_CODE, DEMO_PASSWORD } from '../server/seed/demo-data.js';
 import { openBenchDatabase } from './database.js';
 import type { Scale } from './indicators.js';
@@ -142,7 +143,7 @@ export async function runSoakBench(options: { scale?: Scale } = {}): Promise<Soa
     const settings = Object.fromEntries(rows.map((r) => [r.name, r.setting]));
     const server = await startServer(
       'soak-server',
-      ['bin/gridloop.mjs', 'serve', '--skip-web'],
+      [...SERVE_NODE_FLAGS, 'bin/gridloop.mjs', 'serve', '--skip-web'],
       { DATABASE_URL: url, NODE_ENV: 'production', GRIDLOOP_DATA_DIR: join(DIR, 'data') },
       '/api/health',
       { dir: DIR },
