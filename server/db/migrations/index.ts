@@ -19,6 +19,7 @@ import * as m0018 from './0018-sweep-index.js';
 import * as m0019 from './0019-archive-sources.js';
 import * as m0020 from './0020-report-requests.js';
 import * as m0021 from './0021-archive-name-scope.js';
+import * as m0022 from './0022-archive-pinyin-scope.js';
 
 /** Every migration, in order. Names are frozen once landed. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0019-archive-sources': m0019,
   '0020-report-requests': m0020,
   '0021-archive-name-scope': m0021,
+  '0022-archive-pinyin-scope': m0022,
 };
